@@ -1,0 +1,15 @@
+-- amount * factor^steps, where a term too small for float8 is 0 instead of an underflow error
+-- (PostgreSQL raises on float8 underflow). SQL-standard body: references are bound when the
+-- function is created, so it needs no search_path, and the planner inlines it into the ranking.
+CREATE OR REPLACE FUNCTION public.decayed(amount float8, factor float8, steps float8)
+RETURNS float8
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+RETURN CASE
+    WHEN amount = 0 THEN 0::float8
+    WHEN steps = 0 OR factor = 1 THEN amount
+    WHEN ln(abs(amount)) + steps * ln(factor) < -700 THEN 0::float8
+    ELSE amount * power(factor, steps)
+END;
+
+COMMENT ON FUNCTION public.decayed(float8, float8, float8) IS
+    'amount * factor^steps; 0 where the result would underflow float8 (never raises).';

@@ -1,0 +1,24 @@
+-- The definition of the similar metric: over the other current contenders on the same node,
+-- similarity(their task -> this task) * their own metric, from history alone.
+CREATE OR REPLACE FUNCTION public.similar_metric_window(contender_id text, as_of timestamptz)
+RETURNS float8
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, public
+BEGIN ATOMIC
+    SELECT coalesce(sum(public.scaled(ts.similarity,
+                                      public.own_metric_window(other.contender_id, similar_metric_window.as_of))),
+                    0)::float8
+    FROM public.contenders target
+    JOIN public.contenders other
+      ON other.node_hotkey = target.node_hotkey
+     AND other.netuid = target.netuid
+     AND other.contender_id <> target.contender_id
+    JOIN public.task_similarity ts
+      ON ts.from_task = other.task
+     AND ts.to_task = target.task
+    WHERE target.contender_id = similar_metric_window.contender_id;
+END;
+
+COMMENT ON FUNCTION public.similar_metric_window(text, timestamptz) IS
+    'Reference definition of a current contender''s similar metric at as_of: sum over the other current '
+    'contenders of the same node of similarity(their task -> its task) * own_metric_window(them, as_of).';

@@ -1,0 +1,21 @@
+-- The current contenders whose similar metric depends on these (source) contenders: the other
+-- contenders on the same node whose task the source's task is similar to.
+CREATE OR REPLACE FUNCTION public.similar_targets(source_ids text[])
+RETURNS text[]
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, public
+BEGIN ATOMIC
+    SELECT coalesce(array_agg(DISTINCT target.contender_id), '{}')
+    FROM public.contenders source
+    JOIN public.contenders target
+      ON target.node_hotkey = source.node_hotkey
+     AND target.netuid = source.netuid
+     AND target.contender_id <> source.contender_id
+    JOIN public.task_similarity ts
+      ON ts.from_task = source.task
+     AND ts.to_task = target.task
+    WHERE source.contender_id = ANY (similar_targets.source_ids);
+END;
+
+COMMENT ON FUNCTION public.similar_targets(text[]) IS
+    'Internal: ids of the current contenders whose similar metric reads the own metric of any of source_ids.';
