@@ -58,9 +58,12 @@ class MigrateResult:
 def apply_migrations(dsn: str) -> list[str]:
     backend = get_backend(yoyo_url(dsn))
     migrations = read_migrations(str(sql_dir() / "migrations"))
-    with backend.lock():
-        pending = backend.to_apply(migrations)
-        backend.apply_migrations(pending)
+    try:
+        with backend.lock():
+            pending = backend.to_apply(migrations)
+            backend.apply_migrations(pending)
+    finally:
+        backend.connection.close()  # a template database must have no open session
     return [migration.id for migration in pending]
 
 

@@ -1,0 +1,5 @@
+import sys
+
+from contender_rank.cli import main
+
+sys.exit(main())
