@@ -40,3 +40,109 @@ BEGIN ATOMIC
     INSERT INTO public.contenders_history (contender_id, period_score, expired_at)
     VALUES (add_history.contender_id, add_history.period_score, add_history.expired_at);
 END;
+
+-- a and b agree to a tolerance relative to the larger magnitude (the running state and the
+-- window definition add the same terms in different orders).
+CREATE OR REPLACE FUNCTION tests.close_to(a float8, b float8, tolerance float8 DEFAULT 1e-9)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE
+RETURN close_to.a = close_to.b
+    OR abs(close_to.a - close_to.b) <= close_to.tolerance * greatest(abs(close_to.a), abs(close_to.b));
+
+-- rank_contenders (from contender_state) and rank_contenders_window (from history alone) return
+-- the same contenders in the same order with the same metrics, for every contender of the task.
+CREATE OR REPLACE FUNCTION tests.rankings_agree(task text, as_of timestamptz, tolerance float8 DEFAULT 1e-9)
+RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, public
+BEGIN ATOMIC
+    WITH fast AS (
+        SELECT * FROM ROWS FROM (public.rank_contenders(rankings_agree.task, 2147483647, rankings_agree.as_of))
+                      WITH ORDINALITY
+    ),
+    slow AS (
+        SELECT * FROM ROWS FROM (public.rank_contenders_window(rankings_agree.task, 2147483647, rankings_agree.as_of))
+                      WITH ORDINALITY
+    )
+    SELECT count(*) = 0
+    FROM fast
+    FULL JOIN slow ON slow.ordinality = fast.ordinality
+    WHERE fast.contender_id IS DISTINCT FROM slow.contender_id
+       OR fast.capacity_left IS DISTINCT FROM slow.capacity_left
+       OR NOT coalesce(tests.close_to(fast.own_metric, slow.own_metric, rankings_agree.tolerance), false)
+       OR NOT coalesce(tests.close_to(fast.similar_metric, slow.similar_metric, rankings_agree.tolerance), false)
+       OR NOT coalesce(tests.close_to(fast.global_metric, slow.global_metric, rankings_agree.tolerance), false)
+       OR NOT coalesce(tests.close_to(fast.rank_value, slow.rank_value, rankings_agree.tolerance), false);
+END;
+
+-- rankings_agree for every task that has a current contender.
+CREATE OR REPLACE FUNCTION tests.all_rankings_agree(as_of timestamptz, tolerance float8 DEFAULT 1e-9)
+RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, public
+BEGIN ATOMIC
+    SELECT coalesce(bool_and(tests.rankings_agree(t.task, all_rankings_agree.as_of, all_rankings_agree.tolerance)), true)
+    FROM (SELECT DISTINCT c.task FROM public.contenders c) t;
+END;
+
+-- The stored state itself, read the way rank_contenders reads it (no window fallback): every
+-- contender with history has an own metric equal to the window definition, and every current
+-- contender a similar metric equal to it. Only meaningful for an as_of at or after every row.
+CREATE OR REPLACE FUNCTION tests.state_agrees(as_of timestamptz, tolerance float8 DEFAULT 1e-9)
+RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, public
+BEGIN ATOMIC
+    WITH config AS (
+        SELECT rc.decay_factor, public.interval_index(state_agrees.as_of, rc.decay_interval) AS as_of_interval
+        FROM public.ranking_config rc
+    ),
+    ids AS (
+        SELECT h.contender_id FROM public.contenders_history h
+        UNION
+        SELECT c.contender_id FROM public.contenders c
+    ),
+    compared AS (
+        SELECT coalesce(public.decayed(s.own_base + s.own_interval_sum / s.own_interval_count, config.decay_factor,
+                                       config.as_of_interval - s.own_interval), 0) AS own_state,
+               public.own_metric_window(ids.contender_id, state_agrees.as_of) AS own_window,
+               CASE WHEN EXISTS (SELECT FROM public.contenders c WHERE c.contender_id = ids.contender_id)
+                    THEN coalesce(public.decayed(s.similar_metric, config.decay_factor,
+                                                 config.as_of_interval - s.similar_interval), 0) END AS similar_state,
+               CASE WHEN EXISTS (SELECT FROM public.contenders c WHERE c.contender_id = ids.contender_id)
+                    THEN public.similar_metric_window(ids.contender_id, state_agrees.as_of) END AS similar_window
+        FROM ids
+        CROSS JOIN config
+        LEFT JOIN public.contender_state s ON s.contender_id = ids.contender_id
+    )
+    SELECT coalesce(bool_and(tests.close_to(c.own_state, c.own_window, state_agrees.tolerance)
+                             AND coalesce(tests.close_to(c.similar_state, c.similar_window, state_agrees.tolerance),
+                                          c.similar_state IS NULL AND c.similar_window IS NULL)), true)
+    FROM compared c;
+END;
+
+-- One column of one contender's row in rank_contenders, for assertions on a single value.
+CREATE OR REPLACE FUNCTION tests.ranked(contender_id text, as_of timestamptz)
+RETURNS public.ranked_contender
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, public
+BEGIN ATOMIC
+    SELECT r.*
+    FROM public.contenders c,
+         LATERAL public.rank_contenders(c.task, 2147483647, ranked.as_of) r
+    WHERE c.contender_id = ranked.contender_id
+      AND r.contender_id = ranked.contender_id;
+END;
+
+-- The same row from the window definition.
+CREATE OR REPLACE FUNCTION tests.ranked_window(contender_id text, as_of timestamptz)
+RETURNS public.ranked_contender
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, public
+BEGIN ATOMIC
+    SELECT r.*
+    FROM public.contenders c,
+         LATERAL public.rank_contenders_window(c.task, 2147483647, ranked_window.as_of) r
+    WHERE c.contender_id = ranked_window.contender_id
+      AND r.contender_id = ranked_window.contender_id;
+END;
