@@ -98,11 +98,20 @@ def apply_functions(conn: psycopg.Connection) -> list[str]:
     return applied
 
 
+def apply_privileges(conn: psycopg.Connection) -> None:
+    """Grant the roles their privileges; re-applied every time, so it covers every function."""
+    conn.execute((sql_dir() / "privileges.sql").read_text())
+
+
 def migrate(dsn: str) -> MigrateResult:
     """Bring the database at ``dsn`` to the current schema. Running it twice changes nothing."""
     applied_migrations = apply_migrations(dsn)
     with psycopg.connect(dsn, autocommit=True) as conn:
-        applied_functions = apply_functions(conn)
+        # one transaction: replacing a function resets what privileges.sql sets on it, and no
+        # session may see the function without it
+        with conn.transaction():
+            applied_functions = apply_functions(conn)
+            apply_privileges(conn)
         # the state is derived: make it match the functions just applied
         conn.execute("SELECT public.rebuild_contender_state()")
     return MigrateResult(applied_migrations, applied_functions)
