@@ -12,11 +12,13 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import psycopg
 
 COMMAND_MODULES: tuple[str, ...] = (
     "contender_rank.commands",
+    "contender_rank.demo",
 )
 
 
@@ -31,8 +33,15 @@ def resolve_dsn(args: argparse.Namespace) -> str:
     return dsn
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors (unknown subcommand, bad value) as one line; the usage is one --help away."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="contender-rank",
         description="Rank a validator's contenders in PostgreSQL: load, decayed history and similar tasks.",
     )
