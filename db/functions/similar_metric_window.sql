@@ -4,6 +4,10 @@ CREATE OR REPLACE FUNCTION public.similar_metric_window(contender_id text, as_of
 RETURNS float8
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, public
+-- ranking_config has no planner statistics (one row, never auto-analyzed), so its estimate
+-- is ~1000 rows and the cross joins cross jit_above_cost: JIT compilation then costs ~50 ms
+-- per call on a query that runs in well under 1 ms.
+SET jit = off
 BEGIN ATOMIC
     SELECT coalesce(sum(public.scaled(ts.similarity,
                                       public.own_metric_window(other.contender_id, similar_metric_window.as_of))),
