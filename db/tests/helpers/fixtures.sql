@@ -92,6 +92,8 @@ CREATE OR REPLACE FUNCTION tests.state_agrees(as_of timestamptz, tolerance float
 RETURNS boolean
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, public
+-- see own_metric_window: without statistics on ranking_config this plan would be JIT-compiled
+SET jit = off
 BEGIN ATOMIC
     WITH config AS (
         SELECT rc.decay_factor, public.interval_index(state_agrees.as_of, rc.decay_interval) AS as_of_interval
@@ -145,4 +147,46 @@ BEGIN ATOMIC
          LATERAL public.rank_contenders_window(c.task, 2147483647, ranked_window.as_of) r
     WHERE c.contender_id = ranked_window.contender_id
       AND r.contender_id = ranked_window.contender_id;
+END;
+
+-- Two nodes sharing tasks, with directed similarities, for the state-versus-window tests:
+-- a-x, a-y, a-z on node a; b-x, b-y on node b; x -> y 0.7, y -> x 0.3, z -> x 1.
+CREATE OR REPLACE FUNCTION tests.make_two_node_fixture()
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, public
+AS $$
+BEGIN
+    PERFORM tests.make_contender(c.hotkey, c.task, total_requests_made => c.requests)
+    FROM (VALUES ('a', 'x', 5), ('a', 'y', 3), ('a', 'z', 8), ('b', 'x', 6), ('b', 'y', 2)) c(hotkey, task, requests);
+    INSERT INTO public.task_similarity (from_task, to_task, similarity)
+    VALUES ('x', 'y', 0.7), ('y', 'x', 0.3), ('z', 'x', 1);
+END;
+$$;
+
+-- One history row per hour from first, each in its own INSERT statement (the way periods
+-- close, in order); scores vary with seed and every fifth is NULL.
+CREATE OR REPLACE FUNCTION tests.add_hourly_history(contender_id text, first timestamptz, hours int, seed int)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, public
+AS $$
+BEGIN
+    FOR g IN 0 .. add_hourly_history.hours - 1 LOOP
+        PERFORM tests.add_history(add_hourly_history.contender_id,
+                                  CASE WHEN (g + add_hourly_history.seed) % 5 = 0 THEN NULL
+                                       ELSE ((g * 7 + add_hourly_history.seed) % 11) / 10.0 END,
+                                  add_hourly_history.first + g * interval '1 hour');
+    END LOOP;
+END;
+$$;
+
+-- Every contender of make_two_node_fixture gets a day of hourly history.
+CREATE OR REPLACE FUNCTION tests.add_fixture_history(first timestamptz DEFAULT '2024-01-01 00:00:00+00')
+RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, public
+BEGIN ATOMIC
+    SELECT tests.add_hourly_history(c.contender_id, add_fixture_history.first, 24, c.seed)
+    FROM (VALUES ('a-x', 1), ('a-y', 2), ('a-z', 3), ('b-x', 4), ('b-y', 5)) c(contender_id, seed);
 END;
