@@ -19,6 +19,7 @@ import psycopg
 COMMAND_MODULES: tuple[str, ...] = (
     "contender_rank.commands",
     "contender_rank.bench",
+    "contender_rank.retention",
     "contender_rank.demo",
 )
 
