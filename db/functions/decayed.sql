@@ -1,10 +1,14 @@
 -- amount * factor^steps, where a term too small for float8 is 0 instead of an underflow error
 -- (PostgreSQL raises on float8 underflow). SQL-standard body: references are bound when the
 -- function is created, so it needs no search_path, and the planner inlines it into the ranking.
+-- Not declared STRICT: the planner never inlines a STRICT function whose body is a CASE (CASE is
+-- not strict), and a call per row costs more than the ranking's joins; the first branch gives
+-- the NULL a STRICT function would.
 CREATE OR REPLACE FUNCTION public.decayed(amount float8, factor float8, steps float8)
 RETURNS float8
-LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN CASE
+    WHEN amount IS NULL OR factor IS NULL OR steps IS NULL THEN NULL::float8
     WHEN amount = 0 THEN 0::float8
     WHEN steps = 0 OR factor = 1 THEN amount
     WHEN ln(abs(amount)) + steps * ln(factor) < -700 THEN 0::float8

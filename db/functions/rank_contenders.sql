@@ -11,12 +11,15 @@ BEGIN
     PERFORM public.check_ranking_arguments(rank_contenders.task, rank_contenders.top_x, rank_contenders.as_of);
 
     RETURN QUERY
-    WITH config AS (
+    -- MATERIALIZED: computed once per call; pulled up, its interval_index would run for every row
+    WITH config AS MATERIALIZED (
         SELECT rc.decay_factor, rc.history_weight,
                public.interval_index(rank_contenders.as_of, rc.decay_interval) AS as_of_interval
         FROM public.ranking_config rc
     ),
-    metrics AS (
+    -- MATERIALIZED: the metrics reach rank_value as plain columns, which lets the planner inline
+    -- rank_value (it refuses to when an argument is a costly expression used more than once)
+    metrics AS MATERIALIZED (
         SELECT c.contender_id, c.node_hotkey, c.node_id, c.task, c.total_requests_made,
                c.consumed_capacity < c.capacity AS capacity_left,
                CASE
