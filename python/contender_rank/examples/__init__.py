@@ -1,0 +1,1 @@
+"""Runnable examples of using contender_rank from a validator's code."""

@@ -1,0 +1,308 @@
+"""The synchronous Python API against a real, migrated database (a fresh clone per test)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+
+import contender_rank
+from contender_rank import (
+    ConfigRowError,
+    InvalidValueError,
+    RankedContender,
+    SchemaMissingError,
+    Similarity,
+    UnknownSettingError,
+    close_period,
+    delete_similarity,
+    get_config,
+    list_similarities,
+    rank_contenders,
+    set_similarity,
+    update_config,
+)
+from contender_rank.errors import CHECK_CONSTRAINTS, translated_errors
+from contender_rank.scenario import NEW_TASK, SIMILAR_TASK, Scenario, seed_scenario
+from contender_rank.testing import create_database, drop_database, new_database_name, with_dbname
+
+
+@pytest.fixture
+def scenario(conn: psycopg.Connection) -> Scenario:
+    return seed_scenario(conn)
+
+
+def sql_ranking(conn: psycopg.Connection, task: str, top_x: int, as_of: datetime) -> list[dict[str, Any]]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute("SELECT * FROM rank_contenders(%(task)s, %(top_x)s, %(as_of)s)",
+                    {"task": task, "top_x": top_x, "as_of": as_of})
+        return cur.fetchall()
+
+
+def config_row(conn: psycopg.Connection) -> dict[str, Any]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute("SELECT * FROM ranking_config")
+        row = cur.fetchone()
+    assert row is not None
+    return row
+
+
+def test_ranked_contender_has_every_column_of_the_sql_type(conn: psycopg.Connection) -> None:
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            "SELECT attname FROM pg_attribute WHERE attrelid = 'public.ranked_contender'::regclass "
+            "AND attnum > 0 AND NOT attisdropped ORDER BY attnum"
+        )
+        columns = [row["attname"] for row in cur.fetchall()]
+    assert [field.name for field in dataclasses.fields(RankedContender)] == columns
+
+
+def test_rank_contenders_returns_the_database_rows_in_the_database_order(
+    conn: psycopg.Connection, scenario: Scenario
+) -> None:
+    for task in (SIMILAR_TASK, NEW_TASK):
+        expected = sql_ranking(conn, task, 10, scenario.ranked_at)
+        ranked = rank_contenders(conn, task, top_x=10, as_of=scenario.ranked_at)
+        assert [dataclasses.asdict(row) for row in ranked] == expected
+        assert len(ranked) == len(scenario.nodes)
+    # history makes a difference, so the order above is not an accident of insertion order
+    assert len({row.rank_value for row in ranked}) > 1
+
+
+def test_rows_are_frozen(conn: psycopg.Connection, scenario: Scenario) -> None:
+    row = rank_contenders(conn, SIMILAR_TASK, as_of=scenario.ranked_at)[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        row.rank_value = 0.0  # type: ignore[misc]
+
+
+def test_top_x_limits_and_default_is_five(conn: psycopg.Connection, scenario: Scenario) -> None:
+    assert len(rank_contenders(conn, SIMILAR_TASK, top_x=2, as_of=scenario.ranked_at)) == 2
+    assert len(rank_contenders(conn, SIMILAR_TASK, as_of=scenario.ranked_at)) == 5
+
+
+def test_as_of_defaults_to_now(conn: psycopg.Connection, scenario: Scenario) -> None:
+    now = sql_ranking(conn, SIMILAR_TASK, 10, datetime.now(UTC))
+    at_scenario_end = rank_contenders(conn, SIMILAR_TASK, top_x=10, as_of=scenario.ranked_at)
+    by_default = rank_contenders(conn, SIMILAR_TASK, top_x=10)
+    # the scenario lies in 2025: by now its history has decayed, unlike at the scenario's end
+    assert [row.own_metric for row in by_default] == [row["own_metric"] for row in now]
+    assert [row.own_metric for row in by_default] != [row.own_metric for row in at_scenario_end]
+
+
+def test_unknown_task_gives_no_rows(conn: psycopg.Connection, scenario: Scenario) -> None:
+    assert rank_contenders(conn, "no-such-task", as_of=scenario.ranked_at) == []
+
+
+@pytest.mark.parametrize(
+    ("arguments", "words"),
+    [
+        ({"task": None}, ["task", "NULL"]),
+        ({"task": "t", "top_x": 0}, ["top_x", ">= 1"]),
+        ({"task": "t", "top_x": 10**10}, ["out of range", "top_x"]),
+        ({"task": "t", "as_of": datetime(2025, 1, 1)}, ["as_of", "time zone"]),
+    ],
+)
+def test_bad_ranking_arguments_raise_invalid_value(
+    conn: psycopg.Connection, arguments: dict[str, Any], words: list[str]
+) -> None:
+    with pytest.raises(InvalidValueError) as raised:
+        rank_contenders(conn, **arguments)
+    for word in words:
+        assert word in str(raised.value)
+    # the connection is still usable
+    assert rank_contenders(conn, "t") == []
+
+
+def test_close_period_scores_appends_and_resets(conn: psycopg.Connection) -> None:
+    conn.execute("INSERT INTO nodes (hotkey, netuid, node_id, symmetric_key_uuid) VALUES ('n', 19, 1, 'k')")
+    conn.execute(
+        "INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, capacity, "
+        "consumed_capacity, total_requests_made, requests_429, requests_500) VALUES "
+        "('n-a', 'n', 1, 19, 'a', 10, 4, 8, 1, 2), ('n-b', 'n', 1, 19, 'b', 10, 0, 0, 0, 0)"
+    )
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute("SELECT contender_id, compute_period_score(total_requests_made, requests_429, requests_500, "
+                    "capacity, consumed_capacity) AS score FROM contenders")
+        expected_scores = {row["contender_id"]: row["score"] for row in cur.fetchall()}
+    stamp = datetime(2025, 3, 1, 12, tzinfo=UTC)
+
+    assert close_period(conn, as_of=stamp) == 2
+
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute("SELECT contender_id, period_score, expired_at FROM contenders_history")
+        history = {row["contender_id"]: row for row in cur.fetchall()}
+        cur.execute("SELECT sum(total_requests_made + requests_429 + requests_500 + consumed_capacity) AS left "
+                    "FROM contenders")
+        counters = cur.fetchone()
+    assert {key: row["period_score"] for key, row in history.items()} == expected_scores
+    assert expected_scores["n-b"] is None and expected_scores["n-a"] is not None
+    assert {row["expired_at"] for row in history.values()} == {stamp}
+    assert counters is not None and counters["left"] == 0
+
+
+def test_close_period_without_as_of_stamps_now(conn: psycopg.Connection) -> None:
+    conn.execute("INSERT INTO contenders (contender_id, node_hotkey, netuid, task, capacity) "
+                 "VALUES ('n-a', 'n', 19, 'a', 10)")
+    before = datetime.now(UTC)
+    assert close_period(conn) == 1
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute("SELECT expired_at FROM contenders_history")
+        row = cur.fetchone()
+    assert row is not None and before - timedelta(seconds=5) <= row["expired_at"] <= datetime.now(UTC)
+
+
+def test_close_period_joins_the_callers_transaction(dsn: str) -> None:
+    with psycopg.connect(dsn) as conn:
+        conn.execute("INSERT INTO contenders (contender_id, node_hotkey, netuid, task, capacity) "
+                     "VALUES ('n-a', 'n', 19, 'a', 10)")
+        conn.commit()
+        with pytest.raises(RuntimeError, match="abandon"), conn.transaction():
+            assert close_period(conn, as_of=datetime(2025, 1, 1, tzinfo=UTC)) == 1
+            raise RuntimeError("abandon the period")
+        assert conn.execute("SELECT count(*) FROM contenders_history").fetchone() == (0,)
+
+
+def test_close_period_refuses_a_naive_as_of_and_changes_nothing(conn: psycopg.Connection) -> None:
+    conn.execute("INSERT INTO contenders (contender_id, node_hotkey, netuid, task, capacity, total_requests_made) "
+                 "VALUES ('n-a', 'n', 19, 'a', 10, 3)")
+    with pytest.raises(InvalidValueError, match="time zone"):
+        close_period(conn, as_of=datetime(2025, 1, 1))
+    assert conn.execute("SELECT count(*) FROM contenders_history").fetchone() == (0,)
+    assert conn.execute("SELECT total_requests_made FROM contenders").fetchone() == (3,)
+
+
+def test_set_list_and_delete_similarity(conn: psycopg.Connection) -> None:
+    assert set_similarity(conn, "b", "a", 0.25) == Similarity("b", "a", 0.25)
+    assert set_similarity(conn, "a", "b", 0.5) == Similarity("a", "b", 0.5)
+    # setting an existing pair replaces its value
+    assert set_similarity(conn, "a", "b", 0.75) == Similarity("a", "b", 0.75)
+    assert list_similarities(conn) == [Similarity("a", "b", 0.75), Similarity("b", "a", 0.25)]
+    assert delete_similarity(conn, "a", "b") is True
+    assert delete_similarity(conn, "a", "b") is False
+    assert list_similarities(conn) == [Similarity("b", "a", 0.25)]
+
+
+@pytest.mark.parametrize(
+    ("from_task", "to_task", "value", "field", "words"),
+    [
+        ("a", "b", 1.5, "similarity", ["1.5", "0 to 1"]),
+        ("a", "b", -0.1, "similarity", ["-0.1", "0 to 1"]),
+        ("a", "b", math.nan, "similarity", ["nan", "0 to 1"]),
+        ("a", "b", None, "similarity", ["NULL"]),
+        ("a", "a", 0.5, "to_task", ["other than from_task"]),
+    ],
+)
+def test_bad_similarity_is_rejected_and_changes_nothing(
+    conn: psycopg.Connection, from_task: str, to_task: str, value: float | None, field: str, words: list[str]
+) -> None:
+    set_similarity(conn, "a", "b", 0.3)
+    with pytest.raises(InvalidValueError) as raised:
+        set_similarity(conn, from_task, to_task, value)  # type: ignore[arg-type]
+    assert raised.value.field == field
+    for word in words:
+        assert word in str(raised.value)
+    assert list_similarities(conn) == [Similarity("a", "b", 0.3)]
+
+
+def test_get_config_has_the_documented_defaults(conn: psycopg.Connection) -> None:
+    config = get_config(conn)
+    row = config_row(conn)
+    assert (config.decay_interval, config.decay_factor, config.history_weight) == (timedelta(hours=1), 0.5, 50.0)
+    assert config.updated_at == row["updated_at"]
+
+
+def test_update_config_applies_to_the_next_ranking(conn: psycopg.Connection, scenario: Scenario) -> None:
+    ranked = rank_contenders(conn, SIMILAR_TASK, top_x=10, as_of=scenario.ranked_at)
+    assert any(row.rank_value != row.total_requests_made for row in ranked)
+
+    changed = update_config(conn, history_weight=0, decay_factor=1, decay_interval="2 hours")
+
+    assert (changed.history_weight, changed.decay_factor, changed.decay_interval) == (0, 1, timedelta(hours=2))
+    assert get_config(conn) == changed
+    # history_weight 0 is pure load balancing
+    ranked = rank_contenders(conn, SIMILAR_TASK, top_x=10, as_of=scenario.ranked_at)
+    assert [row.rank_value for row in ranked] == [row.total_requests_made for row in ranked]
+    update_config(conn, decay_interval=timedelta(minutes=30))
+    assert get_config(conn).decay_interval == timedelta(minutes=30)
+
+
+def test_update_config_refuses_unknown_names_and_changes_nothing(conn: psycopg.Connection) -> None:
+    before = config_row(conn)
+    with pytest.raises(UnknownSettingError) as raised:
+        update_config(conn, decay_factor=0.9, decay_factr=0.9, **{"history_weight = 0 --": 1})
+    message = str(raised.value)
+    assert "decay_factr" in message
+    for allowed in contender_rank.SETTINGS:
+        assert allowed in message
+    assert config_row(conn) == before
+
+
+def test_update_config_needs_a_change(conn: psycopg.Connection) -> None:
+    with pytest.raises(InvalidValueError, match="at least one of decay_interval"):
+        update_config(conn)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"decay_factor": 0}, "decay_factor", ["greater than 0 and at most 1"]),
+        ({"decay_factor": 1.5}, "decay_factor", ["1.5", "at most 1"]),
+        ({"decay_factor": math.nan}, "decay_factor", ["nan"]),
+        ({"history_weight": -1}, "history_weight", ["-1", "finite number >= 0"]),
+        ({"history_weight": math.inf}, "history_weight", ["inf", "finite"]),
+        ({"history_weight": None}, "history_weight", ["NULL"]),
+        ({"decay_interval": "0 seconds"}, "decay_interval", ["longer than zero"]),
+        ({"decay_interval": "-1 hour"}, "decay_interval", ["longer than zero"]),
+        ({"decay_interval": "soon"}, "decay_interval", ["'soon'", "e.g. '1 hour'"]),
+        # one bad value rejects the whole change
+        ({"history_weight": 10, "decay_factor": 2}, "decay_factor", ["at most 1"]),
+    ],
+)
+def test_update_config_rejects_bad_values_and_changes_nothing(
+    conn: psycopg.Connection, changes: dict[str, Any], field: str, words: list[str]
+) -> None:
+    before = config_row(conn)
+    with pytest.raises(InvalidValueError) as raised:
+        update_config(conn, **changes)
+    assert raised.value.field == field
+    for word in words:
+        assert word in str(raised.value)
+    assert config_row(conn) == before
+
+
+def test_every_check_constraint_has_a_message(conn: psycopg.Connection) -> None:
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute("SELECT conname FROM pg_constraint WHERE contype = 'c' "
+                    "AND connamespace = 'public'::regnamespace")
+        names = {row["conname"] for row in cur.fetchall()}
+    assert names, "the schema has CHECK constraints"
+    assert names <= set(CHECK_CONSTRAINTS)
+
+
+def test_removing_the_config_row_is_a_config_row_error(conn: psycopg.Connection) -> None:
+    with pytest.raises(ConfigRowError, match="exactly one row"), translated_errors():
+        conn.execute("DELETE FROM ranking_config")
+    assert conn.execute("SELECT count(*) FROM ranking_config").fetchone() == (1,)
+
+
+def test_errors_not_caused_by_input_are_not_translated(conn: psycopg.Connection) -> None:
+    with pytest.raises(psycopg.errors.SyntaxError), translated_errors():
+        conn.execute("SELEC 1")
+
+
+def test_unmigrated_database_says_to_migrate(admin_dsn: str) -> None:
+    name = new_database_name("bare")
+    create_database(admin_dsn, name)
+    try:
+        with psycopg.connect(with_dbname(admin_dsn, name), autocommit=True) as bare:
+            with pytest.raises(SchemaMissingError, match="contender-rank migrate"):
+                rank_contenders(bare, "t")
+            with pytest.raises(SchemaMissingError):
+                get_config(bare)
+    finally:
+        drop_database(admin_dsn, name)

@@ -1,0 +1,260 @@
+"""The command line: tables, stable JSON, and one-line errors with a non-zero exit."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from contender_rank import Similarity, get_config, list_similarities, rank_contenders
+from contender_rank.cli import main
+from contender_rank.commands import interval_text
+from contender_rank.scenario import NEW_TASK, SIMILAR_TASK, Scenario, seed_scenario
+from contender_rank.testing import create_database, drop_database, new_database_name, with_dbname
+
+
+@pytest.fixture
+def scenario(conn: psycopg.Connection) -> Scenario:
+    return seed_scenario(conn)
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI in this process (fast); usage errors end in SystemExit, as they do for a user."""
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    captured = capsys.readouterr()
+    return subprocess.CompletedProcess(list(args), code, captured.out, captured.err)
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The CLI in its own process, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "contender_rank", *args], capture_output=True, text=True,
+                          env=env if env is not None else dict(os.environ), timeout=120, check=False)
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+# -- rank -------------------------------------------------------------------------------------------
+
+
+def test_rank_json_is_every_field_of_the_api_rows(
+    capsys: pytest.CaptureFixture[str], conn: psycopg.Connection, dsn: str, scenario: Scenario
+) -> None:
+    as_of = scenario.ranked_at.isoformat()
+    result = cli(capsys, "--dsn", dsn, "rank", NEW_TASK, "--top", "4", "--json", "--as-of", as_of)
+    assert result.returncode == 0
+    expected = rank_contenders(conn, NEW_TASK, top_x=4, as_of=scenario.ranked_at)
+    assert json.loads(result.stdout) == [dataclasses.asdict(row) for row in expected]
+    assert len(expected) == 4
+
+
+def test_rank_table_lists_contenders_in_ranking_order(
+    capsys: pytest.CaptureFixture[str], conn: psycopg.Connection, dsn: str, scenario: Scenario
+) -> None:
+    result = cli(capsys, "--dsn", dsn, "rank", SIMILAR_TASK, "--top", "10",
+                 "--as-of", scenario.ranked_at.isoformat())
+    assert result.returncode == 0
+    header, _rule, *body = result.stdout.strip().splitlines()
+    for column in ("contender_id", "own_metric", "similar_metric", "global_metric", "rank_value"):
+        assert column in header
+    expected = rank_contenders(conn, SIMILAR_TASK, top_x=10, as_of=scenario.ranked_at)
+    assert [line.split()[1] for line in body] == [row.contender_id for row in expected]
+    assert [float(line.split()[7]) for line in body] == pytest.approx([row.rank_value for row in expected])
+
+
+def test_rank_unknown_task_says_so(capsys: pytest.CaptureFixture[str], dsn: str) -> None:
+    result = cli(capsys, "--dsn", dsn, "rank", "no-such-task")
+    assert result.returncode == 0 and "no eligible contender" in result.stdout
+    # --dsn is also accepted after the subcommand
+    result = cli(capsys, "rank", "no-such-task", "--json", "--dsn", dsn)
+    assert result.returncode == 0 and json.loads(result.stdout) == []
+
+
+# -- similarity ---------------------------------------------------------------------------------------
+
+
+def test_similarity_set_list_delete(capsys: pytest.CaptureFixture[str], conn: psycopg.Connection, dsn: str) -> None:
+    assert cli(capsys, "--dsn", dsn, "similarity", "set", "x-70b", "x-8b", "0.8").returncode == 0
+    assert cli(capsys, "--dsn", dsn, "similarity", "set", "x-8b", "x-70b", "0.2").returncode == 0
+    assert list_similarities(conn) == [Similarity("x-70b", "x-8b", 0.8), Similarity("x-8b", "x-70b", 0.2)]
+
+    result = cli(capsys, "--dsn", dsn, "similarity", "list", "--json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == [{"from_task": "x-70b", "to_task": "x-8b", "similarity": 0.8},
+                                         {"from_task": "x-8b", "to_task": "x-70b", "similarity": 0.2}]
+    result = cli(capsys, "--dsn", dsn, "similarity", "list")
+    assert [line.split() for line in result.stdout.strip().splitlines()[2:]] == [
+        ["x-70b", "x-8b", "0.800000"], ["x-8b", "x-70b", "0.200000"]]
+
+    assert cli(capsys, "--dsn", dsn, "similarity", "delete", "x-8b", "x-70b").returncode == 0
+    assert list_similarities(conn) == [Similarity("x-70b", "x-8b", 0.8)]
+    assert_one_line_error(cli(capsys, "--dsn", dsn, "similarity", "delete", "x-8b", "x-70b"),
+                          "no similarity row x-8b -> x-70b")
+
+
+def test_bad_similarity_is_one_line_and_changes_nothing(
+    capsys: pytest.CaptureFixture[str], conn: psycopg.Connection, dsn: str
+) -> None:
+    conn.execute("INSERT INTO task_similarity VALUES ('a', 'b', 0.4)")
+    cases = [
+        (["a", "b", "1.5"], ["similarity = 1.5", "0 to 1"]),
+        (["a", "b", "-1"], ["similarity = -1.0", "0 to 1"]),
+        (["a", "b", "nan"], ["similarity = nan", "0 to 1"]),
+        (["a", "b", "abc"], ["VALUE", "must be a number"]),
+        (["a", "a", "0.5"], ["other than from_task"]),
+    ]
+    for args, words in cases:
+        assert_one_line_error(cli(capsys, "--dsn", dsn, "similarity", "set", *args), *words)
+    assert list_similarities(conn) == [Similarity("a", "b", 0.4)]
+
+
+# -- config ---------------------------------------------------------------------------------------
+
+
+def test_config_show(capsys: pytest.CaptureFixture[str], conn: psycopg.Connection, dsn: str) -> None:
+    config = get_config(conn)
+    result = cli(capsys, "--dsn", dsn, "config", "show", "--json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == {
+        "decay_interval": "1 hour",
+        "decay_interval_seconds": config.decay_interval.total_seconds(),
+        "decay_factor": config.decay_factor,
+        "history_weight": config.history_weight,
+        "updated_at": config.updated_at.isoformat(),
+    }
+    result = cli(capsys, "--dsn", dsn, "config", "show")
+    rows = {line.split()[0]: line.split()[1:] for line in result.stdout.strip().splitlines()[2:]}
+    assert rows["decay_interval"] == ["1", "hour", "(3600", "s)"]
+    assert rows["decay_factor"] == ["0.5"] and rows["history_weight"] == ["50"]
+
+
+def test_config_set_changes_only_what_is_given(capsys: pytest.CaptureFixture[str], conn: psycopg.Connection,
+                                               dsn: str) -> None:
+    result = cli(capsys, "--dsn", dsn, "config", "set", "--history-weight", "12.5",
+                 "--decay-interval", "90 minutes", "--json")
+    assert result.returncode == 0
+    config = get_config(conn)
+    assert (config.history_weight, config.decay_interval, config.decay_factor) == (
+        12.5, timedelta(minutes=90), 0.5)
+    assert json.loads(result.stdout)["decay_interval"] == "1 hour 30 minutes"
+
+
+def test_config_set_rejects_bad_values_and_changes_nothing(
+    capsys: pytest.CaptureFixture[str], conn: psycopg.Connection, dsn: str
+) -> None:
+    before = get_config(conn)
+    cases = [
+        (["--decay-factor", "0"], ["decay_factor = 0.0", "greater than 0 and at most 1"]),
+        (["--decay-factor", "1.01"], ["decay_factor = 1.01", "at most 1"]),
+        (["--history-weight", "-3"], ["history_weight = -3.0", "finite number >= 0"]),
+        (["--history-weight", "inf"], ["history_weight = inf", "finite"]),
+        (["--decay-interval", "0 s"], ["decay_interval", "longer than zero"]),
+        (["--decay-interval", "every now and then"], ["decay_interval", "e.g. '1 hour'"]),
+        (["--decay-factor", "half"], ["--decay-factor", "must be a number"]),
+        # one bad value rejects the whole change
+        (["--history-weight", "7", "--decay-factor", "2"], ["decay_factor = 2.0"]),
+        ([], ["nothing to change", "--decay-interval", "--decay-factor", "--history-weight"]),
+    ]
+    for args, words in cases:
+        assert_one_line_error(cli(capsys, "--dsn", dsn, "config", "set", *args), *words)
+    assert get_config(conn) == before
+
+
+# -- close-period ---------------------------------------------------------------------------------
+
+
+def test_close_period(capsys: pytest.CaptureFixture[str], conn: psycopg.Connection, dsn: str) -> None:
+    conn.execute("INSERT INTO contenders (contender_id, node_hotkey, netuid, task, capacity, total_requests_made) "
+                 "VALUES ('n-a', 'n', 19, 'a', 10, 5), ('n-b', 'n', 19, 'b', 10, 0)")
+    assert_one_line_error(cli(capsys, "--dsn", dsn, "close-period", "--as-of", "2025-02-03 04:00"), "UTC offset")
+    assert conn.execute("SELECT count(*) FROM contenders_history").fetchone() == (0,)
+
+    result = cli(capsys, "--dsn", dsn, "close-period", "--as-of", "2025-02-03T04:00:00Z")
+    assert result.returncode == 0
+    assert "2 contender(s)" in result.stdout
+    rows = conn.execute("SELECT contender_id, expired_at = '2025-02-03 04:00:00+00' FROM contenders_history "
+                        "ORDER BY contender_id").fetchall()
+    assert rows == [("n-a", True), ("n-b", True)]
+
+
+# -- errors common to every subcommand ------------------------------------------------------------
+
+
+def test_no_database_is_one_line(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert_one_line_error(cli(capsys, "rank", "t"), "no database", "DATABASE_URL", "--dsn")
+
+
+def test_unreachable_database_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    # a port nobody listens on: bind one and close it
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    assert_one_line_error(cli(capsys, "--dsn", f"postgresql://postgres@127.0.0.1:{port}/x", "config", "show"),
+                          "cannot reach the database")
+
+
+def test_unmigrated_database_says_to_migrate(capsys: pytest.CaptureFixture[str], admin_dsn: str) -> None:
+    name = new_database_name("bare")
+    create_database(admin_dsn, name)
+    try:
+        assert_one_line_error(cli(capsys, "--dsn", with_dbname(admin_dsn, name), "rank", "t"),
+                              "contender-rank migrate")
+    finally:
+        drop_database(admin_dsn, name)
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["frobnicate"], ["invalid choice", "frobnicate", "rank"]),
+        ([], ["required", "COMMAND"]),
+        (["similarity"], ["required", "ACTION"]),
+        (["rank", "t", "--top", "0"], ["--top", ">= 1"]),
+        (["rank", "t", "--as-of", "yesterday"], ["--as-of", "ISO 8601"]),
+    ],
+)
+def test_usage_errors_are_one_line(capsys: pytest.CaptureFixture[str], args: list[str], words: list[str]) -> None:
+    assert_one_line_error(cli(capsys, *args), *words)
+
+
+def test_a_user_sees_one_line_not_a_traceback() -> None:
+    """The same paths in a real process: python -m contender_rank."""
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    assert_one_line_error(run_cli("frobnicate", env=env), "invalid choice")
+    assert_one_line_error(run_cli("similarity", "list", env=env), "no database")
+
+
+def test_installed_entry_point_runs(dsn: str, conn: psycopg.Connection) -> None:
+    script = Path(sys.executable).parent / "contender-rank"
+    executable = str(script) if script.exists() else shutil.which("contender-rank")
+    assert executable, "the contender-rank script is installed with the package"
+    result = subprocess.run([executable, "--dsn", dsn, "config", "show", "--json"], capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["history_weight"] == get_config(conn).history_weight
+
+
+def test_interval_text_reads_back_as_the_same_interval(conn: psycopg.Connection) -> None:
+    for interval in (timedelta(hours=1), timedelta(days=2, minutes=3), timedelta(seconds=1.5),
+                     timedelta(days=30), timedelta(0)):
+        assert conn.execute("SELECT %s::text::interval", [interval_text(interval)]).fetchone() == (interval,)
