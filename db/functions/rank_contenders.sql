@@ -6,6 +6,10 @@ CREATE OR REPLACE FUNCTION public.rank_contenders(task text, top_x int DEFAULT 5
 RETURNS SETOF public.ranked_contender
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, public
+-- ranking_config has no planner statistics (one row, never auto-analyzed), so it is estimated at
+-- ~1000 rows; joined with a few thousand contenders the plan crosses jit_above_cost and every
+-- call would spend ~2 s JIT-compiling a query that runs in a few milliseconds.
+SET jit = off
 AS $$
 BEGIN
     PERFORM public.check_ranking_arguments(rank_contenders.task, rank_contenders.top_x, rank_contenders.as_of);
