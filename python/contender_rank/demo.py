@@ -13,6 +13,8 @@ import signal
 import sys
 from typing import Any
 
+import psycopg
+
 from contender_rank.cli import CliError
 from contender_rank.commands import RANK_HEADERS, interval_text, print_json, rank_rows, render_table
 from contender_rank.embedded import EmbeddedPostgres, EmbeddedPostgresError
@@ -115,7 +117,13 @@ def _exit_on_sigterm(signum: int, _frame: object) -> None:
 def run_demo(args: argparse.Namespace) -> int:
     dsn = getattr(args, "dsn", None) or os.environ.get("DATABASE_URL")
     if dsn:
-        result = run_scenario(dsn)
+        try:
+            result = run_scenario(dsn)
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise CliError(
+                f"{error.diag.message_primary}: the demo works in a scratch database of its own, so it needs "
+                "a role with CREATEDB; or leave DATABASE_URL and --dsn unset to use a throwaway PostgreSQL"
+            ) from error
         where = "in a scratch database on the given server, dropped afterwards"
     else:
         if not args.json:

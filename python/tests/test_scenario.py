@@ -12,6 +12,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
 from psycopg.rows import dict_row
 
 from contender_rank.cli import main
@@ -26,6 +28,7 @@ from contender_rank.scenario import (
     scenario_database,
     seed_scenario,
 )
+from contender_rank.testing import new_database_name
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 ROW_KEYS = {"contender_id", "node_hotkey", "own_metric", "similar_metric", "global_metric", "rank_value"}
@@ -179,3 +182,18 @@ def test_run_sh_passes_its_arguments_to_demo(admin_dsn: str) -> None:
                             capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr
     assert_cold_start_property(json.loads(result.stdout))
+
+
+def test_demo_without_createdb_says_what_it_needs(capsys: pytest.CaptureFixture[str], admin_dsn: str) -> None:
+    role = new_database_name("nocreatedb")  # a contender_rank_ name, removed below
+    with psycopg.connect(admin_dsn, autocommit=True) as admin:
+        # a password, in case the server does not trust local connections (docker compose's db)
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN NOCREATEDB PASSWORD 'demo-test'").format(sql.Identifier(role)))
+        try:
+            before = databases(admin_dsn)
+            assert main(["--dsn", make_conninfo(admin_dsn, user=role, password="demo-test"), "demo"]) == 2
+            err = capsys.readouterr().err.strip().splitlines()
+            assert len(err) == 1 and "CREATEDB" in err[0] and "DATABASE_URL" in err[0]
+            assert databases(admin_dsn) == before
+        finally:
+            admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
