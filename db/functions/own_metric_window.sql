@@ -1,7 +1,8 @@
--- The definition of a contender's own metric, computed from history alone: the mean score of
--- every interval up to k(as_of), decayed by its age, summed; an interval without rows scores 0
--- and so adds nothing (it needs no row: generating one per interval would cost 31.5 million rows
--- for a year of one-second intervals). This is the
+-- The definition of a contender's own metric, computed from history alone: generate every
+-- interval up to k(as_of), zero-fill the ones without rows, decay each interval mean by its age,
+-- sum. Intervals older than the point where factor^age underflows float8 are 0 whatever their
+-- score, so the series starts there (or at the first row) instead of at the dawn of history: a
+-- year of one-second intervals would otherwise be 31.5 million generated rows. This is the
 -- reference the incremental contender_state is tested against, and the fallback when a
 -- ranking asks about a time before rows the state has already folded in.
 CREATE OR REPLACE FUNCTION public.own_metric_window(contender_id text, as_of timestamptz)
@@ -31,11 +32,23 @@ BEGIN ATOMIC
         SELECT s.interval_k, avg(s.score) AS score
         FROM scored_rows s
         GROUP BY s.interval_k
+    ),
+    -- zero-fill absent intervals, back to where a score of 1 would still be above float8's range
+    all_intervals AS (
+        SELECT generate_series(
+                   greatest(min(s.interval_k),
+                            CASE WHEN max(config.decay_factor) < 1
+                                 THEN max(config.as_of_interval)
+                                      - ceil(745 / -ln(max(config.decay_factor)))::bigint
+                            END),
+                   max(config.as_of_interval)) AS interval_k
+        FROM scored_rows s, config
     )
-    SELECT coalesce(sum(public.decayed(i.score, config.decay_factor, config.as_of_interval - i.interval_k)),
-                    0)::float8
-    FROM interval_scores i
-    CROSS JOIN config;
+    SELECT coalesce(sum(public.decayed(coalesce(i.score, 0), config.decay_factor,
+                                       config.as_of_interval - a.interval_k)), 0)::float8
+    FROM all_intervals a
+    CROSS JOIN config
+    LEFT JOIN interval_scores i ON i.interval_k = a.interval_k;
 END;
 
 COMMENT ON FUNCTION public.own_metric_window(text, timestamptz) IS
