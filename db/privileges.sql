@@ -11,7 +11,8 @@
 --                   (append-only for it: no UPDATE or DELETE); close_period(), which also needs
 --                   UPDATE of period_score because it runs with its caller's privileges.
 --   ranking_admin   + UPDATE of ranking_config; INSERT/UPDATE/DELETE of task_similarity;
---                   UPDATE and DELETE of contenders_history (corrections, retention).
+--                   UPDATE and DELETE of contenders_history (corrections, retention) and
+--                   prune_history(); rank_contenders_window() for audits.
 -- TRUNCATE, contender_state and rebuild_contender_state() stay with the owner.
 
 -- ---------------------------------------------------------------- schema
@@ -51,6 +52,7 @@ GRANT EXECUTE ON FUNCTION
     public.decayed(float8, float8, float8),
     public.scaled(float8, float8),
     public.rank_value(float8, float8, float8),
+    public.interval_mean(float8, float8),
     public.own_metric_window(text, timestamptz),
     public.similar_metric_window(text, timestamptz)
 TO ranking_reader;
@@ -60,7 +62,11 @@ GRANT EXECUTE ON FUNCTION
     public.compute_period_score(int, int, int, float8, float8)
 TO ranking_writer;
 
-GRANT EXECUTE ON FUNCTION public.rank_contenders_window(text, int, timestamptz) TO ranking_admin;
+GRANT EXECUTE ON FUNCTION
+    public.rank_contenders_window(text, int, timestamptz),
+    -- retention runs with the caller's privileges: the admin's DELETE on contenders_history
+    public.prune_history(timestamptz)
+TO ranking_admin;
 
 -- ---------------------------------------------------------------- tables
 REVOKE ALL ON public.nodes, public.contenders, public.contenders_history, public.task_similarity,

@@ -41,7 +41,7 @@ BEGIN
     SET own_base = CASE
             WHEN s.own_interval IS NULL THEN 0
             WHEN s.own_interval = EXCLUDED.own_interval THEN s.own_base
-            ELSE public.decayed(s.own_base + s.own_interval_sum / s.own_interval_count, v_factor,
+            ELSE public.decayed(s.own_base + public.interval_mean(s.own_interval_sum, s.own_interval_count), v_factor,
                                 EXCLUDED.own_interval - s.own_interval)
         END,
         own_interval_sum = CASE WHEN s.own_interval = EXCLUDED.own_interval

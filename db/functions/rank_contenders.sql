@@ -31,7 +31,7 @@ BEGIN
                    -- the state has folded rows stamped after as_of: use the definition
                    WHEN s.own_newest_at > rank_contenders.as_of
                        THEN public.own_metric_window(c.contender_id, rank_contenders.as_of)
-                   ELSE public.decayed(s.own_base + s.own_interval_sum / s.own_interval_count,
+                   ELSE public.decayed(s.own_base + public.interval_mean(s.own_interval_sum, s.own_interval_count),
                                        config.decay_factor, config.as_of_interval - s.own_interval)
                END AS own_metric,
                CASE

@@ -38,7 +38,7 @@ BEGIN
     )
     SELECT n.contender_id,
            max(n.last_k),
-           coalesce(sum(public.decayed(n.score_sum / n.row_count, v_factor, n.last_k - n.interval_k))
+           coalesce(sum(public.decayed(public.interval_mean(n.score_sum, n.row_count), v_factor, n.last_k - n.interval_k))
                         FILTER (WHERE n.interval_k < n.last_k), 0),
            sum(n.score_sum) FILTER (WHERE n.interval_k = n.last_k),
            sum(n.row_count) FILTER (WHERE n.interval_k = n.last_k),

@@ -21,7 +21,7 @@ BEGIN
     WITH contributions AS (
         SELECT target.contender_id,
                ts.similarity,
-               st.own_base + st.own_interval_sum / st.own_interval_count AS own_at_interval,
+               st.own_base + public.interval_mean(st.own_interval_sum, st.own_interval_count) AS own_at_interval,
                st.own_interval,
                st.own_newest_at,
                max(st.own_interval) OVER (PARTITION BY target.contender_id) AS ref_interval

@@ -15,14 +15,14 @@ SELECT is(ARRAY(SELECT f.oid::regprocedure::text FROM project_functions f
                 WHERE obj_description(f.oid, 'pg_proc') IS NULL ORDER BY 1),
           '{}'::text[], 'every function in public has a COMMENT');
 SELECT is(ARRAY(SELECT f.oid::regprocedure::text FROM project_functions f
-                WHERE f.proname NOT IN ('decayed', 'scaled', 'rank_value', 'interval_index', 'compute_period_score')
+                WHERE f.proname NOT IN ('decayed', 'scaled', 'rank_value', 'interval_index', 'interval_mean', 'compute_period_score')
                   AND NOT EXISTS (SELECT FROM unnest(f.proconfig) c WHERE c LIKE 'search\_path=pg\_catalog, public%')
                 ORDER BY 1),
           '{}'::text[], 'every other function pins search_path to pg_catalog, public');
 SELECT is(ARRAY(SELECT f.proname::text FROM project_functions f
-                WHERE f.proname IN ('decayed', 'scaled', 'rank_value', 'interval_index', 'compute_period_score')
+                WHERE f.proname IN ('decayed', 'scaled', 'rank_value', 'interval_index', 'interval_mean', 'compute_period_score')
                   AND f.standard_body ORDER BY 1),
-          ARRAY['compute_period_score', 'decayed', 'interval_index', 'rank_value', 'scaled'],
+          ARRAY['compute_period_score', 'decayed', 'interval_index', 'interval_mean', 'rank_value', 'scaled'],
           'the helpers without a pinned search_path have SQL-standard bodies (bound at creation)');
 SELECT is((SELECT ARRAY[f.provolatile::text, f.prosecdef::text] FROM project_functions f WHERE f.proname = 'rank_contenders'),
           ARRAY['s', 'false'], 'rank_contenders is STABLE and not SECURITY DEFINER');
