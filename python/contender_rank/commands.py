@@ -26,10 +26,9 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "migrate", help="apply the migrations and every SQL function to the database (idempotent)"
-    )
-    parser.set_defaults(handler=run_migrate)
+    migrate_parser = _command(subparsers, "migrate",
+                              "apply the migrations and every SQL function to the database (idempotent)")
+    migrate_parser.set_defaults(handler=run_migrate)
 
     rank = _command(subparsers, "rank", "the eligible contenders of TASK, best first, with why")
     rank.add_argument("task", metavar="TASK", help="task (model) name, e.g. chat-llama-3-1-8b")

@@ -213,12 +213,17 @@ def test_unreachable_database_is_one_line(capsys: pytest.CaptureFixture[str]) ->
                           "cannot reach the database")
 
 
-def test_unmigrated_database_says_to_migrate(capsys: pytest.CaptureFixture[str], admin_dsn: str) -> None:
+def test_unmigrated_database_says_to_migrate_and_migrate_fixes_it(capsys: pytest.CaptureFixture[str], admin_dsn: str) -> None:
     name = new_database_name("bare")
     create_database(admin_dsn, name)
     try:
-        assert_one_line_error(cli(capsys, "--dsn", with_dbname(admin_dsn, name), "rank", "t"),
-                              "contender-rank migrate")
+        bare = with_dbname(admin_dsn, name)
+        assert_one_line_error(cli(capsys, "--dsn", bare, "rank", "t"), "contender-rank migrate")
+        # doing what the message says fixes it; a second migrate has nothing to apply
+        assert cli(capsys, "migrate", "--dsn", bare).returncode == 0
+        assert "already up to date" in cli(capsys, "migrate", "--dsn", bare).stdout
+        result = cli(capsys, "--dsn", bare, "rank", "t", "--json")
+        assert result.returncode == 0 and json.loads(result.stdout) == []
     finally:
         drop_database(admin_dsn, name)
 
