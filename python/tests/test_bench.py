@@ -1,0 +1,114 @@
+"""The benchmark at a tiny size (a smoke test, not a performance test: the machine is shared and
+noisy, so only the shape and sanity of the figures are checked), and the prune subcommand."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+
+from contender_rank.cli import main
+
+READ_QUERIES = {"baseline", "ranking", "seed"}
+
+
+def _numbers(value: object, path: str = "") -> Iterator[tuple[str, float]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _numbers(item, f"{path}.{key}")
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        yield path, float(value)
+
+
+@pytest.fixture(scope="module")
+def bench_result(admin_dsn: str) -> dict:
+    completed = subprocess.run(
+        [sys.executable, "-m", "contender_rank", "bench", "--nodes", "8", "--tasks", "4", "--days", "2",
+         "--rounds", "1", "--duration", "1", "--json"],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "DATABASE_URL": admin_dsn},
+    )
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout)
+
+
+def test_bench_reports_every_figure_positive_and_finite(bench_result: dict) -> None:
+    medians = bench_result["medians"]
+    for database in ("one_day", "all_days"):
+        assert set(medians["latency_ms"][database]) == READ_QUERIES
+    assert set(medians["tps_2_clients"]) == {"baseline", "ranking"}
+    for method in ("close_period", "insert_select"):
+        assert set(medians["append_seconds"][method]) == {"one_day", "all_days"}
+    figures = list(_numbers(medians)) + list(_numbers(bench_result["ratios"]))
+    assert len(figures) >= 25
+    for path, value in figures:
+        assert math.isfinite(value) and value > 0, f"{path} = {value}"
+
+
+def test_bench_scale_and_targets(bench_result: dict) -> None:
+    scale = bench_result["scale"]
+    assert scale["contenders"] == 32
+    # one row per contender per 30-minute period: 48 a day
+    assert scale["history_rows"] == {"one_day": 32 * 48, "all_days": 32 * 48 * 2}
+    targets = bench_result["targets"]
+    assert len(targets) == 7
+    for target in targets:
+        assert target["comparison"] in ("<=", ">=")
+        expected = (target["measured"] <= target["limit"]) if target["comparison"] == "<=" \
+            else (target["measured"] >= target["limit"])
+        assert target["passed"] is expected, target
+    assert bench_result["all_passed"] is all(target["passed"] for target in targets)
+
+
+def test_bench_counter_updates_are_hot(bench_result: dict) -> None:
+    hot = bench_result["hot_updates"]
+    assert hot["updates"] > 0
+    # the counters are on no index and contenders keeps 30% of each page free
+    assert hot["hot_updates"] == hot["updates"]
+
+
+def test_bench_drops_its_scratch_databases(admin_dsn: str, bench_result: dict) -> None:
+    with psycopg.connect(admin_dsn, row_factory=dict_row) as conn:
+        leftovers = conn.execute(
+            "SELECT count(*) AS n FROM pg_database WHERE datname LIKE 'contender_rank_bench%%'").fetchone()
+    assert leftovers == {"n": 0}
+
+
+def test_bench_rejects_a_non_positive_size(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["bench", "--nodes", "0"])
+    assert exit_info.value.code == 2
+    assert "expected a whole number >= 1, got 0" in capsys.readouterr().err
+
+
+def test_prune_subcommand_deletes_only_old_history(dsn: str, capsys: pytest.CaptureFixture[str]) -> None:
+    as_of = datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("INSERT INTO nodes (hotkey, netuid, node_id, symmetric_key_uuid) VALUES ('n1', 19, 1, 'k')")
+        conn.execute("INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, capacity) "
+                     "VALUES ('n1-a', 'n1', 1, 19, 'a', 10)")
+        for hours in range(0, 24 * 7):
+            conn.execute("INSERT INTO contenders_history (contender_id, period_score, expired_at) "
+                         "VALUES ('n1-a', 1, %(at)s)", {"at": as_of - timedelta(hours=hours)})
+    assert main(["--dsn", dsn, "prune", "--as-of", as_of.isoformat()]) == 0
+    removed = int(capsys.readouterr().out.strip().rsplit(" ", 1)[1])
+    with psycopg.connect(dsn, row_factory=dict_row) as conn:
+        remaining = conn.execute("SELECT count(*) AS n, min(expired_at) AS oldest FROM contenders_history").fetchone()
+    assert remaining is not None
+    assert removed > 0 and removed + remaining["n"] == 24 * 7
+    # the default epsilon (1e-6) at factor 0.5 per hour keeps at least the last 20 hours
+    assert remaining["oldest"] <= as_of - timedelta(hours=20)
+
+
+def test_prune_rejects_a_time_without_zone(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--dsn", "postgresql://unused", "prune", "--as-of", "2026-01-10T12:00:00"])
+    assert exit_info.value.code == 2
+    assert "has no time zone" in capsys.readouterr().err
