@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "contender_rank.bench",
     "contender_rank.retention",
     "contender_rank.demo",
+    "contender_rank.simulate",
 )
 
 

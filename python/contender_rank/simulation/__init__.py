@@ -1,0 +1,16 @@
+"""The simulator behind ``python -m contender_rank simulate``.
+
+A seeded world of miner nodes whose hidden quality the ranking cannot see; routers that send
+each query to the contenders ``rank_contenders`` returns (or, for the oracle, to the ones the
+hidden quality says are best); and the measures that compare them. Every ranking decision of the
+non-oracle strategies is made by PostgreSQL, in a fresh database per strategy.
+"""
+
+from contender_rank.simulation.runner import (
+    Settings,
+    SimulationResult,
+    run_simulation,
+)
+from contender_rank.simulation.world import FAMILY, NEW_TASK, World, build_world
+
+__all__ = ["FAMILY", "NEW_TASK", "Settings", "SimulationResult", "World", "build_world", "run_simulation"]

@@ -1,0 +1,171 @@
+"""How each strategy picks the contenders to try: through PostgreSQL, or (the oracle) by peeking.
+
+A router sees a period as: ``rank`` for every query, ``record`` the tries it made, ``close`` at the
+end. The SQL router writes exactly what a query node writes (the counters on ``contenders``) and
+asks ``rank_contenders`` for every query; it never orders anything itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import psycopg
+from psycopg.rows import class_row
+
+from contender_rank.simulation.world import NETUID, NEW_TASK_SIMILARITY, SIMILARITY, Contender, World
+
+TOP_X = 5  # what nineteen's query node asks for
+
+
+@dataclass(frozen=True)
+class Try:
+    contender_id: str
+    succeeded: bool
+
+
+@dataclass(frozen=True)
+class _Pick:
+    contender_id: str
+
+
+class Router(Protocol):
+    def add_task(self, task: str) -> None: ...
+
+    def rank(self, task: str, as_of: datetime) -> list[str]: ...
+
+    def record(self, tries: Sequence[Try]) -> None: ...
+
+    def close(self, as_of: datetime) -> None: ...
+
+
+class SqlRouter:
+    """Asks the real ``rank_contenders`` for every query, on one connection.
+
+    The counter update of a query and the ranking of the next one travel together as one
+    message (bound client-side, run in order, so the ranking sees the update): a query costs
+    one round trip, which is what decides the speed of a run on a busy machine.
+    """
+
+    _RANK = "SELECT contender_id FROM public.rank_contenders(%(task)s, %(top_x)s, %(as_of)s)"
+    # Each contender appears at most once among a query's tries: every try is one request and one
+    # unit of capacity, and a failed one is also a 500.
+    _COUNT = """
+        UPDATE public.contenders c
+        SET total_requests_made = c.total_requests_made + 1,
+            consumed_capacity = c.consumed_capacity + 1,
+            requests_500 = c.requests_500 + t.failed
+        FROM unnest(%(ids)s::text[], %(failed)s::int[]) AS t(contender_id, failed)
+        WHERE c.contender_id = t.contender_id
+    """
+
+    def __init__(self, conn: psycopg.Connection, world: World, *, history_weight: float, decay_factor: float,
+                 decay_interval: timedelta, with_similarity: bool):
+        self.conn = conn
+        self.world = world
+        self.with_similarity = with_similarity
+        self._pending: list[Try] = []
+        self._ranker = psycopg.ClientCursor(conn, row_factory=class_row(_Pick))
+        with conn.transaction():
+            conn.execute(
+                "UPDATE public.ranking_config SET history_weight = %(history_weight)s, "
+                "decay_factor = %(decay_factor)s, decay_interval = %(decay_interval)s",
+                {"history_weight": history_weight, "decay_factor": decay_factor, "decay_interval": decay_interval},
+            )
+            with conn.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO public.nodes (hotkey, netuid, node_id, symmetric_key_uuid) "
+                    "VALUES (%(hotkey)s, %(netuid)s, %(node_id)s, %(key)s)",
+                    [{"hotkey": hotkey, "netuid": NETUID, "node_id": index, "key": f"simulated-key-{index}"}
+                     for index, hotkey in enumerate(world.hotkeys())],
+                )
+            for task in world.tasks_in(0):
+                self._insert_contenders(world.contenders_of(task))
+            if with_similarity:
+                self._insert_similarity(SIMILARITY)
+
+    def _insert_contenders(self, contenders: Iterable[Contender]) -> None:
+        with self.conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO public.contenders (contender_id, node_hotkey, node_id, netuid, task, capacity) "
+                "VALUES (%(contender_id)s, %(node_hotkey)s, %(node_id)s, %(netuid)s, %(task)s, %(capacity)s)",
+                [{"contender_id": c.contender_id, "node_hotkey": c.node_hotkey, "node_id": c.node_id,
+                  "netuid": NETUID, "task": c.task, "capacity": c.capacity} for c in contenders],
+            )
+
+    def _insert_similarity(self, pairs: dict[tuple[str, str], float]) -> None:
+        with self.conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO public.task_similarity (from_task, to_task, similarity) "
+                "VALUES (%(from_task)s, %(to_task)s, %(similarity)s)",
+                [{"from_task": from_task, "to_task": to_task, "similarity": similarity}
+                 for (from_task, to_task), similarity in pairs.items()],
+            )
+
+    def add_task(self, task: str) -> None:
+        self._flush()
+        with self.conn.transaction():
+            self._insert_contenders(self.world.contenders_of(task))
+            if self.with_similarity:
+                self._insert_similarity({pair: value for pair, value in NEW_TASK_SIMILARITY.items()
+                                         if task in pair})
+
+    def rank(self, task: str, as_of: datetime) -> list[str]:
+        params: dict[str, object] = {"task": task, "top_x": TOP_X, "as_of": as_of}
+        if not self._pending:
+            self._ranker.execute(self._RANK, params)
+        else:
+            self._ranker.execute(f"{self._COUNT};\n{self._RANK}", {**params, **self._counts()})
+            self._pending = []
+            self._ranker.nextset()
+        return [pick.contender_id for pick in self._ranker.fetchall()]
+
+    def record(self, tries: Sequence[Try]) -> None:
+        self._pending.extend(tries)
+
+    def _counts(self) -> dict[str, object]:
+        return {"ids": [t.contender_id for t in self._pending],
+                "failed": [0 if t.succeeded else 1 for t in self._pending]}
+
+    def _flush(self) -> None:
+        if self._pending:
+            self.conn.execute(self._COUNT, self._counts())
+            self._pending = []
+
+    def close(self, as_of: datetime) -> None:
+        self._flush()
+        self.conn.execute("SELECT public.close_period(%(as_of)s)", {"as_of": as_of})
+
+
+class OracleRouter:
+    """The upper bound: knows every contender's hidden success probability.
+
+    It keeps the same capacity rule as the ranking (contenders with capacity left first) and
+    otherwise takes the most likely to succeed. It is a yardstick, not a ranking: this is the
+    only place where contenders are ordered in Python.
+    """
+
+    def __init__(self, world: World):
+        self.world = world
+        self._tasks: dict[str, list[Contender]] = {task: world.contenders_of(task) for task in world.tasks_in(0)}
+        self._consumed: dict[str, int] = {}
+
+    def add_task(self, task: str) -> None:
+        self._tasks[task] = self.world.contenders_of(task)
+
+    def rank(self, task: str, as_of: datetime) -> list[str]:
+        ordered = sorted(
+            self._tasks.get(task, []),
+            key=lambda c: (self._consumed.get(c.contender_id, 0) >= c.capacity, -c.success_probability,
+                           c.contender_id),
+        )
+        return [c.contender_id for c in ordered[:TOP_X]]
+
+    def record(self, tries: Sequence[Try]) -> None:
+        for attempt in tries:
+            self._consumed[attempt.contender_id] = self._consumed.get(attempt.contender_id, 0) + 1
+
+    def close(self, as_of: datetime) -> None:
+        self._consumed.clear()
