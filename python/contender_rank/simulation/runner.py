@@ -30,7 +30,7 @@ EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 NEW_TASK_WINDOW = 3  # periods after its arrival over which new_task_quality is measured
 
 STRATEGIES: tuple[str, ...] = ("load_balance", "history", "history_similarity", "oracle")
-DEFAULT_SWEEP_WEIGHTS: tuple[float, ...] = (0, 1, 2, 5, 20, 50, 200)
+DEFAULT_SWEEP_WEIGHTS: tuple[float, ...] = (0, 0.25, 1, 2, 5, 50, 500)
 DEFAULT_SWEEP_DECAY_FACTORS: tuple[float, ...] = (0.5, 0.8)
 
 
@@ -79,6 +79,7 @@ class RunMeasures:
     answered: float
     min_share: float
     min_share_by_task: dict[str, float]
+    requests_per_contender_period: float
     new_task_quality: float
     per_period: list[dict[str, Any]]
 
@@ -89,6 +90,7 @@ class RunMeasures:
             "answered": _round(self.answered),
             "min_share": _round(self.min_share),
             "min_share_by_task": {task: _round(share) for task, share in self.min_share_by_task.items()},
+            "requests_per_contender_period": _round(self.requests_per_contender_period),
             "new_task_quality": _round(self.new_task_quality),
             "per_period": self.per_period,
         }
@@ -149,6 +151,7 @@ def play(world: World, router: Router, decay_interval: timedelta) -> RunMeasures
     per_period: list[dict[str, Any]] = []
     totals = {"queries": 0, "first": 0, "tries": 0, "answered": 0}
     new_task = {"queries": 0, "first": 0}
+    contender_periods = 0
 
     for period in range(world.periods):
         if period == world.new_task_period:
@@ -156,6 +159,7 @@ def play(world: World, router: Router, decay_interval: timedelta) -> RunMeasures
         # rankings happen mid-interval; the period closes at the next interval boundary
         as_of = EPOCH + decay_interval * period + decay_interval / 2
         tasks = world.tasks_in(period)
+        contender_periods += len(tasks) * world.nodes
         counts = {"queries": 0, "first": 0, "tries": 0, "new_queries": 0, "new_first": 0}
         for _ in range(world.queries):
             for task in tasks:
@@ -203,6 +207,7 @@ def play(world: World, router: Router, decay_interval: timedelta) -> RunMeasures
         answered=totals["answered"] / totals["queries"],
         min_share=min(min_share_by_task.values()),
         min_share_by_task=min_share_by_task,
+        requests_per_contender_period=totals["tries"] / contender_periods,
         new_task_quality=new_task["first"] / new_task["queries"],
         per_period=per_period,
     )
@@ -218,8 +223,12 @@ class _Defaults:
 
 
 @contextmanager
-def migrated_template(admin_dsn: str) -> Iterator[str]:
-    """A migrated database to clone per run (CREATE DATABASE ... TEMPLATE), dropped afterwards."""
+def migrated_template(admin_dsn: str, existing: str | None = None) -> Iterator[str]:
+    """A migrated database to clone per run (CREATE DATABASE ... TEMPLATE), dropped afterwards;
+    or ``existing``, an already migrated one the caller owns (the test suite's template)."""
+    if existing:
+        yield existing
+        return
     name = new_database_name("simulate_template")
     create_database(admin_dsn, name)
     try:
@@ -254,10 +263,15 @@ def _run_sql(admin_dsn: str, template: str, world: World, config: RunConfig,
         drop_database(admin_dsn, name)
 
 
-def run_simulation(settings: Settings, admin_dsn: str) -> SimulationResult:
-    """Every strategy and every sweep point, each SQL one in its own clone of a migrated template."""
+def run_simulation(settings: Settings, admin_dsn: str, template: str | None = None) -> SimulationResult:
+    """Every strategy and every sweep point, each SQL one in its own clone of a migrated template.
+
+    ``admin_dsn`` is a server where scratch databases (contender_rank_*) may be created; they are
+    dropped before this returns. ``template`` names a migrated database to clone instead of
+    migrating a new one.
+    """
     world = build_world(settings.seed, settings.nodes, settings.periods, settings.queries)
-    with migrated_template(admin_dsn) as template:
+    with migrated_template(admin_dsn, template) as template:
         defaults = _read_defaults(with_dbname(admin_dsn, template))
         strategy_configs = {
             "load_balance": RunConfig(0.0, defaults.decay_factor, True),
