@@ -40,13 +40,20 @@ BEGIN
         WHERE ts.similarity > 0
           AND (refresh_similar_state.contender_ids IS NULL
                OR target.contender_id = ANY (refresh_similar_state.contender_ids))
+    ),
+    -- MATERIALIZED: scaled() then gets a plain column and is inlined; given the decayed() expression
+    -- it would run as a function call per pair (the planner does not inline a function whose
+    -- argument is costly and used more than once), the bulk of a period's close
+    decayed_contributions AS MATERIALIZED (
+        SELECT c.contender_id, c.similarity, c.ref_interval, c.own_newest_at,
+               public.decayed(c.own_at_interval, v_factor, c.ref_interval - c.own_interval) AS own_at_ref
+        FROM contributions c
     )
     SELECT c.contender_id,
            max(c.ref_interval),
-           sum(public.scaled(c.similarity,
-                             public.decayed(c.own_at_interval, v_factor, c.ref_interval - c.own_interval))),
+           sum(public.scaled(c.similarity, c.own_at_ref)),
            max(c.own_newest_at)
-    FROM contributions c
+    FROM decayed_contributions c
     GROUP BY c.contender_id
     ON CONFLICT (contender_id) DO UPDATE
     SET similar_interval = EXCLUDED.similar_interval,
