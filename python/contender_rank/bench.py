@@ -351,12 +351,14 @@ def run(scale: Scale, pgbench: Path, dsn: str | None, progress: Progress | None 
             dsns = {"one_day": small, "all_days": large}
             rows = {label: int(scalar(url, "SELECT count(*) AS value FROM contenders_history"))
                     for label, url in dsns.items()}
+            sizes = {label: int(scalar(url, "SELECT pg_total_relation_size('contenders_history') AS value"))
+                     for label, url in dsns.items()}
             measured = measure(scale, pgbench, dsns, end, say)
             version = str(scalar(large, "SELECT current_setting('server_version') AS value"))
         finally:
             for name in created:
                 drop_database(admin_dsn, name)
-    return summarise(scale, measured, rows, load_seconds, where, version)
+    return summarise(scale, measured, rows, sizes, load_seconds, where, version)
 
 
 def measure(scale: Scale, pgbench: Path, dsns: dict[str, str], end: datetime, say: Progress) -> dict:
@@ -391,8 +393,8 @@ def _median(values: list[float]) -> float:
     return statistics.median(values) if values else math.nan
 
 
-def summarise(scale: Scale, measured: dict, rows: dict[str, int], load_seconds: float, where: str,
-              version: str) -> dict:
+def summarise(scale: Scale, measured: dict, rows: dict[str, int], sizes: dict[str, int], load_seconds: float,
+              where: str, version: str) -> dict:
     runs: Measurements = measured["runs"]
     hot: HotUpdates = measured["hot"]
 
@@ -443,7 +445,7 @@ def summarise(scale: Scale, measured: dict, rows: dict[str, int], load_seconds: 
     ]
     return {
         "scale": {**asdict(scale), "contenders": scale.contenders, "period_minutes": PERIOD.seconds // 60,
-                  "history_rows": rows, "load_seconds": load_seconds, "server": where,
+                  "history_rows": rows, "history_bytes": sizes, "load_seconds": load_seconds, "server": where,
                   "server_version": version, "protocol": "prepared", "concurrent_clients": CONCURRENT_CLIENTS},
         "medians": {
             "latency_ms": latencies,
@@ -463,7 +465,8 @@ def format_table(result: dict) -> str:
     scale, medians = result["scale"], result["medians"]
     lines = [
         f"{scale['nodes']} nodes x {scale['tasks']} tasks = {scale['contenders']} contenders; history rows: "
-        f"{scale['history_rows']['one_day']} (1 day), {scale['history_rows']['all_days']} ({scale['days']} days); "
+        f"{scale['history_rows']['one_day']} (1 day, {scale['history_bytes']['one_day'] / 1e6:.0f} MB), "
+        f"{scale['history_rows']['all_days']} ({scale['days']} days, {scale['history_bytes']['all_days'] / 1e6:.0f} MB); "
         f"{scale['rounds']} rounds x {scale['duration_s']} s per pgbench run, medians; {scale['server']}, "
         f"PostgreSQL {scale['server_version']}",
         "",
