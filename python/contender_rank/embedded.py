@@ -131,7 +131,10 @@ class EmbeddedPostgres:
         raise EmbeddedPostgresError(f"could not start PostgreSQL: {self.log_tail()}")
 
     def restart(self, mode: str = "fast") -> None:
-        self.run("pg_ctl", "-D", self.data_dir, "-w", "-t", "60", "-m", mode, "restart")
+        # -l: without it the new server writes to pg_ctl's stdout, our pipe, and run() never returns
+        assert self.root is not None, "cluster not started"
+        self.run("pg_ctl", "-D", self.data_dir, "-w", "-t", "60", "-m", mode, "-l", self.root / "server.log",
+                 "restart")
 
     def log_tail(self, lines: int = 20) -> str:
         log = (self.root / "server.log") if self.root else None
