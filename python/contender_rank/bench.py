@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -35,7 +35,7 @@ from psycopg.rows import class_row, dict_row
 from contender_rank.cli import CliError
 from contender_rank.embedded import EmbeddedPostgres, EmbeddedPostgresError, find_bin_dir
 from contender_rank.schema import migrate
-from contender_rank.testing import create_database, drop_database, new_database_name, with_dbname
+from contender_rank.testing import create_database, drop_database, new_database_name
 
 SCRIPTS = Path(__file__).resolve().parent / "bench_sql"
 PERIOD = timedelta(minutes=30)
@@ -146,8 +146,8 @@ def server(dsn: str | None) -> Iterator[tuple[str, str]]:
 def history_end(rounds: int) -> datetime:
     """Newest loaded period: early enough that every period the write measurement appends is
     still stamped before now(), so every ranking reads the state, never the window fallback."""
-    now = datetime.now(timezone.utc)
-    aligned = now - (now - datetime(1970, 1, 1, tzinfo=timezone.utc)) % PERIOD
+    now = datetime.now(UTC)
+    aligned = now - (now - datetime(1970, 1, 1, tzinfo=UTC)) % PERIOD
     return aligned - PERIOD * (2 * rounds + 1)
 
 
@@ -228,7 +228,7 @@ def pgbench_run(pgbench: Path, dsn: str, script: str, clients: int, duration: in
                f"--jobs={clients}", f"--time={duration}", f"--file={SCRIPTS / script}"]
     command += [f"--define={name}={value}" for name, value in variables.items()]
     command.append(dsn)
-    completed = subprocess.run(command, capture_output=True, text=True)
+    completed = subprocess.run(command, check=False, capture_output=True, text=True)
     output = completed.stdout + completed.stderr
     latency, tps, count = _LATENCY.search(output), _TPS.search(output), _TRANSACTIONS.search(output)
     if completed.returncode != 0 or not (latency and tps and count):
@@ -464,11 +464,11 @@ def summarise(scale: Scale, measured: dict, rows: dict[str, int], sizes: dict[st
 def format_table(result: dict) -> str:
     scale, medians = result["scale"], result["medians"]
     lines = [
-        f"{scale['nodes']} nodes x {scale['tasks']} tasks = {scale['contenders']} contenders; history rows: "
+        (f"{scale['nodes']} nodes x {scale['tasks']} tasks = {scale['contenders']} contenders; history rows: "
         f"{scale['history_rows']['one_day']} (1 day, {scale['history_bytes']['one_day'] / 1e6:.0f} MB), "
         f"{scale['history_rows']['all_days']} ({scale['days']} days, {scale['history_bytes']['all_days'] / 1e6:.0f} MB); "
         f"{scale['rounds']} rounds x {scale['duration_s']} s per pgbench run, medians; {scale['server']}, "
-        f"PostgreSQL {scale['server_version']}",
+        f"PostgreSQL {scale['server_version']}"),
         "",
         f"{'mean latency (ms), 1 client':<34}{'1 day':>12}{str(scale['days']) + ' days':>12}",
     ]
@@ -480,10 +480,10 @@ def format_table(result: dict) -> str:
     lines += ["", f"{'append one period (s)':<34}{'1 day':>12}{str(scale['days']) + ' days':>12}"]
     for method, by_db in medians["append_seconds"].items():
         lines.append(f"{method:<34}{by_db['one_day']:>12.3f}{by_db['all_days']:>12.3f}")
-    lines += ["", f"throughput with {scale['concurrent_clients']} clients (tps): baseline "
-              f"{medians['tps_2_clients']['baseline']:.0f}, rank_contenders {medians['tps_2_clients']['ranking']:.0f}",
-              f"counter updates: {result['hot_updates']['updates']}, HOT: {result['hot_updates']['hot_updates']} "
-              f"({result['hot_updates']['share']:.0%})", "", "targets:"]
+    lines += ["", (f"throughput with {scale['concurrent_clients']} clients (tps): baseline "
+              f"{medians['tps_2_clients']['baseline']:.0f}, rank_contenders {medians['tps_2_clients']['ranking']:.0f}"),
+              (f"counter updates: {result['hot_updates']['updates']}, HOT: {result['hot_updates']['hot_updates']} "
+              f"({result['hot_updates']['share']:.0%})"), "", "targets:"]
     for target in result["targets"]:
         verdict = "pass" if target["passed"] else "FAIL"
         lines.append(f"  {verdict}  {target['name']}: {target['measured']:.3f} "

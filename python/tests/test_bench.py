@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
@@ -33,7 +33,7 @@ def bench_result(admin_dsn: str) -> dict:
     completed = subprocess.run(
         [sys.executable, "-m", "contender_rank", "bench", "--nodes", "8", "--tasks", "4", "--days", "2",
          "--rounds", "1", "--duration", "1", "--json"],
-        capture_output=True, text=True, timeout=120, env={**os.environ, "DATABASE_URL": admin_dsn},
+        check=False, capture_output=True, text=True, timeout=120, env={**os.environ, "DATABASE_URL": admin_dsn},
     )
     assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout)
@@ -89,12 +89,12 @@ def test_bench_rejects_a_non_positive_size(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_prune_subcommand_deletes_only_old_history(dsn: str, capsys: pytest.CaptureFixture[str]) -> None:
-    as_of = datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc)
+    as_of = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("INSERT INTO nodes (hotkey, netuid, node_id, symmetric_key_uuid) VALUES ('n1', 19, 1, 'k')")
         conn.execute("INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, capacity) "
                      "VALUES ('n1-a', 'n1', 1, 19, 'a', 10)")
-        for hours in range(0, 24 * 7):
+        for hours in range(24 * 7):
             conn.execute("INSERT INTO contenders_history (contender_id, period_score, expired_at) "
                          "VALUES ('n1-a', 1, %(at)s)", {"at": as_of - timedelta(hours=hours)})
     assert main(["--dsn", dsn, "prune", "--as-of", as_of.isoformat()]) == 0
