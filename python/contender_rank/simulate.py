@@ -121,12 +121,13 @@ def render_text(result: SimulationResult) -> str:
         f"world: {world.nodes} nodes, {world.periods} periods, {world.queries} queries per task per period, "
         f"seed {world.seed}; chat-llama-3-1-405b arrives in period {world.new_task_period}",
         "",
-        f"{'strategy':<20}{'served_quality':>16}{'mean_tries':>12}{'min_share':>11}{'new_task_quality':>18}",
+        f"{'strategy':<20}{'served_quality':>16}{'mean_tries':>12}{'min_share':>11}{'new_task_quality':>18}"
+        f"{'requests/contender/period':>27}",
     ]
     for name in STRATEGIES:
         m = result.strategies[name]
         lines.append(f"{name:<20}{m.served_quality:>16.3f}{m.mean_tries:>12.3f}{m.min_share:>11.4f}"
-                     f"{m.new_task_quality:>18.3f}")
+                     f"{m.new_task_quality:>18.3f}{m.requests_per_contender_period:>27.2f}")
     gain = result.gain_vs_oracle
     lines += [
         "",

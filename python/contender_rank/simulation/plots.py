@@ -52,12 +52,13 @@ def plot_periods(result: SimulationResult, path: Path) -> None:
         axes.axvline(world.new_task_period - 0.5, color="black", linewidth=0.8, alpha=0.6)
         axes.set_xlabel(f"period (one decay interval; {world.queries} queries per task each)")
         axes.grid(alpha=0.3)
-    overall.text(world.new_task_period - 0.4, 0.02, f"{NEW_TASK} arrives", fontsize=8, transform=overall.get_xaxis_transform())
+    overall.text(world.new_task_period - 0.4, 0.03, f"{NEW_TASK} arrives", fontsize=8,
+                 transform=overall.get_xaxis_transform())
     overall.set_title("all tasks")
     new_task.set_title(f"{NEW_TASK} only (no history of its own)")
     overall.set_ylabel("served quality (answered on the first try)")
     overall.set_ylim(0, 1)
-    overall.legend(loc="lower right", fontsize=8)
+    overall.legend(loc="lower left", fontsize=8)
     figure.suptitle(f"Strategies on the same world: {world.nodes} nodes, seed {world.seed}", fontsize=11)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
@@ -82,7 +83,8 @@ def plot_sweep(result: SimulationResult, path: Path) -> None:
     axes.axhline(oracle, color=_STYLE["oracle"]["color"], linestyle=":", label=f"oracle ({oracle:.3f})")
     axes.axvline(100 / result.world.nodes, color="black", linewidth=0.8, alpha=0.5,
                  label=f"equal share (1/{result.world.nodes})")
-    axes.set_xlabel("min share: smallest share of a task's requests any contender got (%)")
+    axes.set_xscale("log")  # the interesting range is a tenth of a percent to a few percent
+    axes.set_xlabel("min share: smallest share of a task's requests any contender got (%, log scale)")
     axes.set_ylabel("served quality (answered on the first try)")
     axes.set_title("history_weight sweep: exploiting good miners vs keeping data on all")
     axes.grid(alpha=0.3)

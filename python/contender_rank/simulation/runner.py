@@ -30,7 +30,7 @@ EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 NEW_TASK_WINDOW = 3  # periods after its arrival over which new_task_quality is measured
 
 STRATEGIES: tuple[str, ...] = ("load_balance", "history", "history_similarity", "oracle")
-DEFAULT_SWEEP_WEIGHTS: tuple[float, ...] = (0, 0.25, 1, 2, 5, 50, 500)
+DEFAULT_SWEEP_WEIGHTS: tuple[float, ...] = (0, 0.25, 1, 2, 5, 50)
 DEFAULT_SWEEP_DECAY_FACTORS: tuple[float, ...] = (0.5, 0.8)
 
 
