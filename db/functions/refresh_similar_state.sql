@@ -51,7 +51,10 @@ BEGIN
     )
     SELECT c.contender_id,
            max(c.ref_interval),
-           sum(public.scaled(c.similarity, c.own_at_ref)),
+           -- a fixed order: float8 addition is not associative, and contenders whose metrics are
+           -- equal must stay exactly equal (so contender_id breaks the tie), whatever order the
+           -- join happens to produce the rows in
+           sum(public.scaled(c.similarity, c.own_at_ref) ORDER BY c.own_at_ref, c.similarity),
            max(c.own_newest_at)
     FROM decayed_contributions c
     GROUP BY c.contender_id
