@@ -135,8 +135,9 @@ def test_ranking_resumes_after_fast_restart_and_nothing_committed_is_lost(
     # each transaction's row and increment committed together or not at all
     for contender_id in contender_ids:
         assert counts[contender_id] == sum(1 for owner, _ in written if owner == contender_id)
-    print(f"restart took {server_up - restart_began:.2f}s; first ranking {resumed[0] - server_up:.2f}s after; "
-          f"{len(outcomes.rankings_failed)} failed rankings, {len(outcomes.acknowledged)} acknowledged writes")
+    print(f"restart took {server_up - restart_began:.2f}s; first ranking {resumed[0] - server_up:.2f}s after;"
+          f" {len(outcomes.rankings_failed)} failed rankings,"
+          f" {len(outcomes.acknowledged)} acknowledged writes")
 
 
 @dataclass
@@ -150,13 +151,15 @@ class Observed:
 def observe(conn: psycopg.Connection) -> Observed:
     with conn.cursor(row_factory=dict_row) as cur:
         return Observed(
-            counters=cur.execute("SELECT contender_id, total_requests_made, consumed_capacity, requests_429,"
-                                 " requests_500, period_score FROM contenders ORDER BY contender_id").fetchall(),
+            counters=cur.execute(
+                "SELECT contender_id, total_requests_made, consumed_capacity, requests_429, requests_500,"
+                " period_score FROM contenders ORDER BY contender_id").fetchall(),
             state=cur.execute("SELECT * FROM contender_state ORDER BY contender_id").fetchall(),
             history_rows=scalar(conn, "SELECT count(*) FROM contenders_history"),
-            rankings=cur.execute("SELECT r.* FROM unnest(%(tasks)s::text[]) t(task),"
-                                 " rank_contenders(t.task, 100, %(as_of)s) r", {"tasks": list(TASKS), "as_of": NOW})
-            .fetchall(),
+            rankings=cur.execute(
+                "SELECT r.* FROM unnest(%(tasks)s::text[]) t(task),"
+                " rank_contenders(t.task, 100, %(as_of)s) r",
+                {"tasks": list(TASKS), "as_of": NOW}).fetchall(),
         )
 
 
@@ -207,7 +210,8 @@ def test_close_period_killed_midway_leaves_no_partial_period(fault_dsn: str, blo
             closer.close()
 
         after = observe(conn)
-        assert scalar(conn, "SELECT count(*) FROM contenders_history WHERE expired_at = %(at)s", {"at": closed_at}) == 0
+        assert scalar(conn, "SELECT count(*) FROM contenders_history WHERE expired_at = %(at)s",
+                      {"at": closed_at}) == 0
         assert after == before
         # and the period can still be closed, completely, afterwards
         assert scalar(conn, "SELECT close_period(%(at)s)", {"at": closed_at}) == len(before.counters)

@@ -40,21 +40,23 @@ class Snapshot:
 
 # one statement, so one snapshot: the ranking (state), its window reference, and the close's traces
 SNAPSHOT = """
+WITH closed AS (SELECT contender_id FROM contenders_history WHERE expired_at = %(closed_at)s)
 SELECT (SELECT count(*) FROM contenders) AS contenders,
-       (SELECT count(*) FROM contenders_history WHERE expired_at = %(closed_at)s) AS closed_rows,
+       (SELECT count(*) FROM closed) AS closed_rows,
        (SELECT count(*) FROM contenders WHERE requests_429 = 0) AS counters_reset,
-       (SELECT count(*) FROM contenders c WHERE c.requests_429 = 0 AND NOT EXISTS (
-            SELECT FROM contenders_history h WHERE h.contender_id = c.contender_id AND h.expired_at = %(closed_at)s)
-       ) AS reset_without_row,
-       (SELECT count(*) FROM contenders c WHERE c.requests_429 <> 0 AND EXISTS (
-            SELECT FROM contenders_history h WHERE h.contender_id = c.contender_id AND h.expired_at = %(closed_at)s)
-       ) AS row_without_reset,
-       (SELECT json_agg(json_build_object('id', r.contender_id, 'own', r.own_metric, 'similar', r.similar_metric,
-                                          'rank_value', r.rank_value) ORDER BY t.task, r.contender_id)
+       (SELECT count(*) FROM contenders c WHERE c.requests_429 = 0
+           AND c.contender_id NOT IN (SELECT contender_id FROM closed)) AS reset_without_row,
+       (SELECT count(*) FROM contenders c WHERE c.requests_429 <> 0
+           AND c.contender_id IN (SELECT contender_id FROM closed)) AS row_without_reset,
+       (SELECT json_agg(json_build_object('id', r.contender_id, 'own', r.own_metric,
+                                          'similar', r.similar_metric, 'rank_value', r.rank_value)
+                        ORDER BY t.task, r.contender_id)
         FROM unnest(%(tasks)s::text[]) t(task), rank_contenders(t.task, 1000, %(as_of)s) r) AS ranked,
-       (SELECT json_agg(json_build_object('id', r.contender_id, 'own', r.own_metric, 'similar', r.similar_metric,
-                                          'rank_value', r.rank_value) ORDER BY t.task, r.contender_id)
-        FROM unnest(%(tasks)s::text[]) t(task), rank_contenders_window(t.task, 1000, %(as_of)s) r) AS reference
+       (SELECT json_agg(json_build_object('id', r.contender_id, 'own', r.own_metric,
+                                          'similar', r.similar_metric, 'rank_value', r.rank_value)
+                        ORDER BY t.task, r.contender_id)
+        FROM unnest(%(tasks)s::text[]) t(task),
+             rank_contenders_window(t.task, 1000, %(as_of)s) r) AS reference
 """
 
 
@@ -69,7 +71,8 @@ class Run:
     snapshots: Counter[str] = field(default_factory=Counter)  # "before close" / "after close"
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def worker(self, body: Callable[[psycopg.Connection, random.Random], None], seed: int) -> threading.Thread:
+    def worker(self, body: Callable[[psycopg.Connection, random.Random], None],
+               seed: int) -> threading.Thread:
         def loop() -> None:
             rng = random.Random(seed)
             try:
@@ -100,15 +103,18 @@ class Run:
 
     def check_snapshot(self, conn: psycopg.Connection, rng: random.Random) -> None:
         with conn.cursor(row_factory=class_row(Snapshot)) as cur:
-            snap = cur.execute(SNAPSHOT, {"closed_at": CLOSED_AT, "tasks": list(TASKS), "as_of": NOW}).fetchone()
+            cur.execute(SNAPSHOT, {"closed_at": CLOSED_AT, "tasks": list(TASKS), "as_of": NOW})
+            snap = cur.fetchone()
         assert snap is not None
-        assert snap.closed_rows in (0, snap.contenders), f"half-closed period: {snap.closed_rows}/{snap.contenders}"
+        assert snap.closed_rows in (0, snap.contenders), (
+            f"half-closed period: {snap.closed_rows} of {snap.contenders} contenders closed")
         assert snap.counters_reset == snap.closed_rows, "counters reset and history rows disagree"
         assert (snap.reset_without_row, snap.row_without_reset) == (0, 0)
         assert [r["id"] for r in snap.ranked] == [r["id"] for r in snap.reference]
         for state, window in zip(snap.ranked, snap.reference, strict=True):
             for metric in ("own", "similar", "rank_value"):
-                assert math.isclose(state[metric], window[metric], rel_tol=1e-9, abs_tol=1e-9), (state, window)
+                assert math.isclose(state[metric], window[metric], rel_tol=1e-9, abs_tol=1e-9), (
+                    state, window)
         with self.lock:
             self.snapshots["after close" if snap.closed_rows else "before close"] += 1
 

@@ -43,7 +43,8 @@ class Standby:
             if result.returncode == 0:
                 return self
             time.sleep(0.2 * (attempt + 1))  # most likely the port was taken meanwhile
-        raise EmbeddedPostgresError(f"could not start the standby: {self.log.read_text(errors='replace')[-2000:]}")
+        log = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else "(no log)"
+        raise EmbeddedPostgresError(f"could not start the standby: {log}")
 
     def dsn(self, dbname: str) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
@@ -71,7 +72,8 @@ def wait_for_replay(primary: psycopg.Connection, standby: psycopg.Connection, ti
 def rankings(conn: psycopg.Connection) -> dict[tuple[str, str], list[RankedContender]]:
     """Every task's ranking now and as of a moment inside the history (the window fallback)."""
     moments = {"now": NOW, "within history": NOW - timedelta(hours=30)}
-    return {(task, label): api.rank_contenders(conn, task, 100, at) for task in TASKS for label, at in moments.items()}
+    return {(task, label): api.rank_contenders(conn, task, 100, at)
+            for task in TASKS for label, at in moments.items()}
 
 
 @pytest.mark.slow
@@ -83,9 +85,10 @@ def test_hot_standby_ranks_like_the_primary_and_refuses_writes() -> None:
         with psycopg.connect(dsn, autocommit=True) as primary:
             seed(primary)
             for hours in (40, 20, 30, 2):  # late rows too
-                primary.execute("INSERT INTO contenders_history (contender_id, period_score, expired_at)"
-                                " SELECT contender_id, 0.25 + length(contender_id) / 100.0, %(at)s FROM contenders",
-                                {"at": NOW - timedelta(hours=hours)})
+                primary.execute(
+                    "INSERT INTO contenders_history (contender_id, period_score, expired_at)"
+                    " SELECT contender_id, 0.25 + length(contender_id) / 100.0, %(at)s FROM contenders",
+                    {"at": NOW - timedelta(hours=hours)})
 
             with Standby(pg) as standby, psycopg.connect(standby.dsn(name),
                                                          autocommit=True) as replica:

@@ -49,12 +49,14 @@ def seed(conn: psycopg.Connection) -> list[str]:
             {"hotkeys": list(HOTKEYS)},
         )
         conn.execute(
-            "INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, capacity, requests_429)"
+            "INSERT INTO contenders"
+            " (contender_id, node_hotkey, node_id, netuid, task, capacity, requests_429)"
             " SELECT n.hotkey || '-' || t.task, n.hotkey, n.node_id, n.netuid, t.task, 1e9, 1"
             " FROM nodes n CROSS JOIN unnest(%(tasks)s::text[]) t(task)",
             {"tasks": list(TASKS)},
         )
-        conn.execute("INSERT INTO task_similarity VALUES ('llama-70b', 'llama-8b', 0.8), ('llama-8b', 'llama-70b', 0.3)")
+        conn.execute("INSERT INTO task_similarity (from_task, to_task, similarity)"
+                     " VALUES ('llama-70b', 'llama-8b', 0.8), ('llama-8b', 'llama-70b', 0.3)")
         append_history(conn, NOW - timedelta(hours=24), random.Random(1))
         with conn.cursor(row_factory=scalar_row) as cur:
             return cur.execute("SELECT contender_id FROM contenders ORDER BY contender_id").fetchall()
@@ -63,7 +65,8 @@ def seed(conn: psycopg.Connection) -> list[str]:
 def append_history(conn: psycopg.Connection, expired_at: datetime, rng: random.Random) -> None:
     """The control node's write: one history row per current contender of some tasks (INSERT ... SELECT)."""
     conn.execute(
-        "INSERT INTO contenders_history (contender_id, node_hotkey, node_id, netuid, task, period_score, expired_at)"
+        "INSERT INTO contenders_history"
+        " (contender_id, node_hotkey, node_id, netuid, task, period_score, expired_at)"
         " SELECT contender_id, node_hotkey, node_id, netuid, task, %(score)s, %(expired_at)s"
         " FROM contenders WHERE task = ANY(%(tasks)s)",
         {"score": rng.choice((None, 0.0, 1.0, rng.random())), "expired_at": expired_at,
