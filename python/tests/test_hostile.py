@@ -38,14 +38,17 @@ def add_contender(conn: psycopg.Connection, hotkey: str, task: str, requests: in
         {"hotkey": hotkey},
     )
     conn.execute(
-        "INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, capacity, total_requests_made) "
+        "INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, capacity, "
+        "total_requests_made) "
         "VALUES (%(contender_id)s, %(hotkey)s, 1, 19, %(task)s, 10, %(requests)s)",
         {"contender_id": contender_id, "hotkey": hotkey, "task": task, "requests": requests},
     )
     return contender_id
 
 
-def cli_json(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, dsn: str, *args: str) -> object:
+def cli_json(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, dsn: str, *args: str
+) -> object:
     monkeypatch.setenv("DATABASE_URL", dsn)
     code = main([*args, "--json"])
     captured = capsys.readouterr()
@@ -124,7 +127,8 @@ def test_reader_ranks_but_the_api_refuses_it_dba_writes(
     conn: psycopg.Connection, reader_conn: psycopg.Connection
 ) -> None:
     contender = add_contender(conn, HOSTILE_HOTKEY, HOSTILE_TASK, requests=0)
-    assert [row.contender_id for row in rank_contenders(reader_conn, HOSTILE_TASK, as_of=AS_OF)] == [contender]
+    ranked = rank_contenders(reader_conn, HOSTILE_TASK, as_of=AS_OF)
+    assert [row.contender_id for row in ranked] == [contender]
 
     with pytest.raises((ContenderRankError, psycopg.errors.InsufficientPrivilege)):
         set_similarity(reader_conn, "base-task", HOSTILE_TASK, 0.5)
