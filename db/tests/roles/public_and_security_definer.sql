@@ -79,7 +79,7 @@ INSERT INTO public.contenders_history (contender_id, period_score, expired_at)
 VALUES ('sd1-task-a', 0.75, '2026-06-01 10:30+00');
 RESET ROLE;
 SELECT ok((SELECT count(*) FROM pg_temp.contender_state) = 0
-          AND (SELECT s.own_interval_sum FROM public.contender_state s WHERE s.contender_id = 'sd1-task-a') = 0.75,
+          AND (SELECT r.own_metric FROM rank_contenders('task-a', 1, '2026-06-01 10:45+00') r) = 0.75,
           'the definer trigger wrote public.contender_state, not the caller''s temporary one');
 
 SELECT * FROM finish();

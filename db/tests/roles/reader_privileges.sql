@@ -56,7 +56,7 @@ SELECT throws_ok($$UPDATE task_similarity SET similarity = 1$$,
                  '42501', NULL, 'reader cannot update task_similarity');
 SELECT throws_ok($$UPDATE contender_state SET own_base = 1e6$$,
                  '42501', NULL, 'reader cannot update contender_state');
-SELECT throws_ok($$INSERT INTO contender_state (contender_id, similar_interval, similar_metric)
+SELECT throws_ok($$INSERT INTO contender_state (contender_id, own_interval, own_base)
                    VALUES ('rd2-task-a', 0, 1e6)$$,
                  '42501', NULL, 'reader cannot insert into contender_state');
 SELECT throws_ok($$DELETE FROM contender_state$$,

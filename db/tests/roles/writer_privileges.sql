@@ -22,8 +22,10 @@ SELECT lives_ok($$INSERT INTO contenders_history (contender_id, period_score, ex
                   VALUES ('wr1-task-b', 0.9, '2026-04-01 10:30+00'), ('wr1-task-b', 0.7, '2026-04-01 11:30+00')$$,
                 'writer can insert history');
 RESET ROLE;
-SELECT ok((SELECT s.own_interval IS NOT NULL FROM contender_state s WHERE s.contender_id = 'wr1-task-b')
-          AND (SELECT s.similar_metric > 0 FROM contender_state s WHERE s.contender_id = 'wr1-task-a'),
+SELECT ok((SELECT r.own_metric > 0 FROM rank_contenders('task-b', 10, '2026-04-01 12:00+00') r
+           WHERE r.contender_id = 'wr1-task-b')
+          AND (SELECT r.similar_metric > 0 FROM rank_contenders('task-a', 10, '2026-04-01 12:00+00') r
+               WHERE r.contender_id = 'wr1-task-a'),
           'the writer''s history insert folded into the own state of task-b and the similar state of task-a');
 SELECT ok(tests.state_agrees('2026-04-01 12:00+00') AND tests.all_rankings_agree('2026-04-01 12:00+00'),
           'the state maintained under the writer equals the window definition');
@@ -45,7 +47,8 @@ SET LOCAL ROLE ranking_writer;
 
 SELECT lives_ok($$DELETE FROM contenders WHERE contender_id = 'wr1-task-b'$$, 'writer can delete contenders');
 RESET ROLE;
-SELECT is((SELECT s.similar_metric FROM contender_state s WHERE s.contender_id = 'wr1-task-a'), NULL,
+SELECT is((SELECT r.similar_metric FROM rank_contenders('task-a', 10, '2026-04-01 12:30+00') r
+           WHERE r.contender_id = 'wr1-task-a'), 0::float8,
           'deleting the task-b contender under the writer cleared task-a''s similar metric');
 SET LOCAL ROLE ranking_writer;
 
@@ -61,7 +64,7 @@ SELECT throws_ok($$UPDATE contenders_history SET period_score = 1$$,
 SELECT throws_ok($$DELETE FROM contenders_history$$, '42501', NULL, 'writer cannot delete history (append-only)');
 SELECT throws_ok($$TRUNCATE contenders_history$$, '42501', NULL, 'writer cannot truncate history');
 SELECT throws_ok($$UPDATE contender_state SET own_base = 1e6$$, '42501', NULL, 'writer cannot update contender_state');
-SELECT throws_ok($$INSERT INTO contender_state (contender_id, similar_interval, similar_metric) VALUES ('x', 0, 1)$$,
+SELECT throws_ok($$INSERT INTO contender_state (contender_id, own_interval, own_base) VALUES ('x', 0, 1)$$,
                  '42501', NULL, 'writer cannot insert into contender_state');
 SELECT throws_ok($$DELETE FROM contender_state$$, '42501', NULL, 'writer cannot delete from contender_state');
 SELECT throws_ok($$SELECT rebuild_contender_state()$$, '42501', NULL, 'writer cannot call rebuild_contender_state');
