@@ -7,7 +7,8 @@
 --   ranking_reader  rank_contenders; SELECT on what it reads; UPDATE of the four per-request
 --                   counters of contenders (the column grant: capacity, task, period_score... stay
 --                   read-only).
---   ranking_writer  + nodes; INSERT and DELETE of contenders; INSERT into contenders_history
+--   ranking_writer  + INSERT/UPDATE/DELETE of nodes (the control node records handshakes);
+--                   INSERT and DELETE of contenders; INSERT into contenders_history
 --                   (append-only for it: no UPDATE or DELETE); close_period(), which also needs
 --                   UPDATE of period_score because it runs with its caller's privileges.
 --   ranking_admin   + UPDATE of ranking_config; INSERT/UPDATE/DELETE of task_similarity;
