@@ -56,6 +56,7 @@ BEGIN
     IF v_late IS NOT NULL THEN
         PERFORM public.recompute_own_state(v_late);
     END IF;
+    PERFORM public.sync_contender_own_state(ARRAY(SELECT DISTINCT n.contender_id FROM new_rows n));
 
     PERFORM public.refresh_similar_state(
         public.similar_targets(ARRAY(SELECT DISTINCT n.contender_id FROM new_rows n)));

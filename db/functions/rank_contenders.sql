@@ -1,6 +1,7 @@
 -- The query node's call: the eligible contenders of one task, best first.
--- Reads the per-contender decayed state (one primary-key lookup per contender) instead of
--- history, so a call costs the same with a day or a year of history. Read-only: a hot standby
+-- Reads the decayed state that triggers keep on each contenders row instead of history, so a
+-- call costs the same with a day or a year of history, and about what the load-balancing query
+-- it replaces costs: the same rows, plus arithmetic. Read-only: a hot standby
 -- can serve it.
 CREATE OR REPLACE FUNCTION public.rank_contenders(task text, top_x int DEFAULT 5, as_of timestamptz DEFAULT now())
 RETURNS SETOF public.ranked_contender
@@ -27,19 +28,18 @@ BEGIN
         SELECT c.contender_id, c.node_hotkey, c.node_id, c.task, c.total_requests_made,
                c.consumed_capacity < c.capacity AS capacity_left,
                CASE
-                   WHEN s.own_interval IS NULL THEN 0::float8
+                   WHEN c.own_interval IS NULL THEN 0::float8
                    -- the state has folded rows stamped after as_of: use the definition
-                   WHEN s.own_newest_at > rank_contenders.as_of
+                   WHEN c.own_newest_at > rank_contenders.as_of
                        THEN public.own_metric_window(c.contender_id, rank_contenders.as_of)
-                   ELSE public.decayed(s.own_base + public.interval_mean(s.own_interval_sum, s.own_interval_count),
-                                       config.decay_factor, config.as_of_interval - s.own_interval)
+                   ELSE public.decayed(c.own_value, config.decay_factor, config.as_of_interval - c.own_interval)
                END AS own_metric,
                CASE
-                   WHEN s.similar_interval IS NULL THEN 0::float8
-                   WHEN s.similar_newest_at > rank_contenders.as_of
+                   WHEN c.similar_interval IS NULL THEN 0::float8
+                   WHEN c.similar_newest_at > rank_contenders.as_of
                        THEN public.similar_metric_window(c.contender_id, rank_contenders.as_of)
-                   ELSE public.decayed(s.similar_metric, config.decay_factor,
-                                       config.as_of_interval - s.similar_interval)
+                   ELSE public.decayed(c.similar_value, config.decay_factor,
+                                       config.as_of_interval - c.similar_interval)
                END AS similar_metric,
                config.history_weight
         FROM config
@@ -47,8 +47,6 @@ BEGIN
         JOIN public.nodes n
           ON n.hotkey = c.node_hotkey
          AND n.netuid = c.netuid
-        LEFT JOIN public.contender_state s
-          ON s.contender_id = c.contender_id
         WHERE c.task = rank_contenders.task
           AND c.capacity > 0
           AND n.symmetric_key_uuid IS NOT NULL
@@ -69,4 +67,4 @@ $$;
 COMMENT ON FUNCTION public.rank_contenders(text, int, timestamptz) IS
     'Eligible contenders of task (capacity > 0, node handshaken), best first, at most top_x: capacity left first, '
     'then rank_value = total_requests_made - history_weight * (own_metric + similar_metric) ascending, then '
-    'contender_id. Reads contender_state, not history; STABLE, so a hot standby can serve it.';
+    'contender_id. Reads the derived columns of contenders, not history; STABLE, so a hot standby can serve it.';

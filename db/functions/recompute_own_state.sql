@@ -53,10 +53,12 @@ BEGIN
         own_newest_at = EXCLUDED.own_newest_at;
 
     DELETE FROM public.contender_state s
-    WHERE s.own_interval IS NULL AND s.similar_interval IS NULL;
+    WHERE s.own_interval IS NULL;
+
+    PERFORM public.sync_contender_own_state(recompute_own_state.contender_ids);
 END;
 $$;
 
 COMMENT ON FUNCTION public.recompute_own_state(text[]) IS
-    'Internal: recomputes the own-history part of contender_state for these contenders (all when NULL) from '
-    'contenders_history. Call with lock_contender_state() held.';
+    'Internal: recomputes the own state of these contenders (all when NULL) from contenders_history and copies '
+    'it onto their contenders rows. Call with lock_contender_state() held.';

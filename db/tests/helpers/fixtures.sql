@@ -108,16 +108,23 @@ BEGIN ATOMIC
         SELECT coalesce(public.decayed(s.own_base + s.own_interval_sum / s.own_interval_count, config.decay_factor,
                                        config.as_of_interval - s.own_interval), 0) AS own_state,
                public.own_metric_window(ids.contender_id, state_agrees.as_of) AS own_window,
-               CASE WHEN EXISTS (SELECT FROM public.contenders c WHERE c.contender_id = ids.contender_id)
-                    THEN coalesce(public.decayed(s.similar_metric, config.decay_factor,
-                                                 config.as_of_interval - s.similar_interval), 0) END AS similar_state,
-               CASE WHEN EXISTS (SELECT FROM public.contenders c WHERE c.contender_id = ids.contender_id)
+               -- the copy on a current contender's row, which rank_contenders reads
+               CASE WHEN c.contender_id IS NOT NULL
+                    THEN coalesce(public.decayed(c.own_value, config.decay_factor,
+                                                 config.as_of_interval - c.own_interval), 0) END AS own_copy,
+               CASE WHEN c.contender_id IS NOT NULL
+                    THEN coalesce(public.decayed(c.similar_value, config.decay_factor,
+                                                 config.as_of_interval - c.similar_interval), 0) END AS similar_state,
+               CASE WHEN c.contender_id IS NOT NULL
                     THEN public.similar_metric_window(ids.contender_id, state_agrees.as_of) END AS similar_window
         FROM ids
         CROSS JOIN config
         LEFT JOIN public.contender_state s ON s.contender_id = ids.contender_id
+        LEFT JOIN public.contenders c ON c.contender_id = ids.contender_id
     )
     SELECT coalesce(bool_and(tests.close_to(c.own_state, c.own_window, state_agrees.tolerance)
+                             AND coalesce(tests.close_to(c.own_copy, c.own_window, state_agrees.tolerance),
+                                          c.own_copy IS NULL)
                              AND coalesce(tests.close_to(c.similar_state, c.similar_window, state_agrees.tolerance),
                                           c.similar_state IS NULL AND c.similar_window IS NULL)), true)
     FROM compared c;
