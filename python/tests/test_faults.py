@@ -142,7 +142,7 @@ def test_ranking_resumes_after_fast_restart_and_nothing_committed_is_lost(
 
 @dataclass
 class Observed:
-    counters: list[dict[str, Any]]
+    contenders: list[dict[str, Any]]  # counters and anything derived stored with them
     state: list[dict[str, Any]]
     history_rows: int
     rankings: list[dict[str, Any]]
@@ -151,9 +151,7 @@ class Observed:
 def observe(conn: psycopg.Connection) -> Observed:
     with conn.cursor(row_factory=dict_row) as cur:
         return Observed(
-            counters=cur.execute(
-                "SELECT contender_id, total_requests_made, consumed_capacity, requests_429, requests_500,"
-                " period_score FROM contenders ORDER BY contender_id").fetchall(),
+            contenders=cur.execute("SELECT * FROM contenders ORDER BY contender_id").fetchall(),
             state=cur.execute("SELECT * FROM contender_state ORDER BY contender_id").fetchall(),
             history_rows=scalar(conn, "SELECT count(*) FROM contenders_history"),
             rankings=cur.execute(
@@ -214,4 +212,4 @@ def test_close_period_killed_midway_leaves_no_partial_period(fault_dsn: str, blo
                       {"at": closed_at}) == 0
         assert after == before
         # and the period can still be closed, completely, afterwards
-        assert scalar(conn, "SELECT close_period(%(at)s)", {"at": closed_at}) == len(before.counters)
+        assert scalar(conn, "SELECT close_period(%(at)s)", {"at": closed_at}) == len(before.contenders)

@@ -25,6 +25,9 @@ from workload import BUMP, NOW, RANK, TASKS, append_history, load_seconds, rando
 CLOSED_AT = NOW - timedelta(minutes=30, microseconds=123_457)
 RANKERS = 4
 APPENDERS = 2
+# requests_429 is 1 until close_period resets it (no client touches it), so what an increment's
+# UPDATE returns tells which period it landed in: the one the close scored, or the next.
+BUMP_AND_SEE_PERIOD = BUMP + " RETURNING requests_429 = 0 AS after_close"
 
 
 @dataclass
@@ -65,7 +68,7 @@ class Run:
     dsn: str
     stop: threading.Event = field(default_factory=threading.Event)
     errors: list[str] = field(default_factory=list)
-    increments: Counter[str] = field(default_factory=Counter)
+    increments: Counter[tuple[str, bool]] = field(default_factory=Counter)  # (contender_id, after_close)
     rankings: int = 0
     appends: int = 0
     snapshots: Counter[str] = field(default_factory=Counter)  # "before close" / "after close"
@@ -89,10 +92,10 @@ class Run:
     def rank_and_bump(self, conn: psycopg.Connection, rng: random.Random) -> None:
         contender_id = scalar(conn, RANK, {"task": rng.choice(TASKS), "as_of": NOW})
         assert contender_id is not None, "a ranking returned nothing while every contender has capacity"
-        bumped = conn.execute(BUMP, {"contender_id": contender_id})
-        assert bumped.rowcount == 1
+        after_close = scalar(conn, BUMP_AND_SEE_PERIOD, {"contender_id": contender_id})
+        assert after_close is not None, f"{contender_id} vanished"
         with self.lock:  # counted once the autocommit UPDATE has returned, i.e. committed
-            self.increments[contender_id] += 1
+            self.increments[contender_id, after_close] += 1
             self.rankings += 1
 
     def append(self, conn: psycopg.Connection, rng: random.Random) -> None:
@@ -127,11 +130,11 @@ class ContenderCounters:
     requests_429: int
 
 
-def counters(conn: psycopg.Connection, lock: bool = False) -> dict[str, ContenderCounters]:
-    query = ("SELECT contender_id, total_requests_made, consumed_capacity, requests_429 FROM contenders"
-             " ORDER BY contender_id" + (" FOR UPDATE" if lock else ""))
+def counters(conn: psycopg.Connection) -> dict[str, ContenderCounters]:
     with conn.cursor(row_factory=class_row(ContenderCounters)) as cur:
-        return {row.contender_id: row for row in cur.execute(query).fetchall()}
+        cur.execute("SELECT contender_id, total_requests_made, consumed_capacity, requests_429"
+                    " FROM contenders")
+        return {row.contender_id: row for row in cur.fetchall()}
 
 
 def deadlocks(dsn: str) -> int:
@@ -154,16 +157,11 @@ def test_concurrent_ranking_history_close_and_config_change(dsn: str) -> None:
     for thread in threads:
         thread.start()
 
-    with psycopg.connect(dsn) as control:
+    with psycopg.connect(dsn, autocommit=True) as control:
         run.stop.wait(seconds / 3)
-        # Locking every contender first pins the counters close_period is about to score: the
-        # same transaction holds the locks until the close commits, so no increment slips between.
-        with control.transaction():
-            scored = counters(control, lock=True)
-            closed = scalar(control, "SELECT close_period(%(at)s)", {"at": CLOSED_AT})
+        closed = scalar(control, "SELECT close_period(%(at)s)", {"at": CLOSED_AT})
         run.stop.wait(seconds / 3)
-        with control.transaction():
-            control.execute("UPDATE ranking_config SET decay_factor = 0.7")
+        control.execute("UPDATE ranking_config SET decay_factor = 0.7")
         run.stop.wait(seconds / 3)
     run.stop.set()
     for thread in threads:
@@ -172,20 +170,27 @@ def test_concurrent_ranking_history_close_and_config_change(dsn: str) -> None:
 
     assert run.errors == []
     assert closed == len(contender_ids)
+    before = {c: run.increments[c, False] for c in contender_ids}
     with psycopg.connect(dsn, autocommit=True) as conn:
         final = counters(conn)
+        # the close scored exactly the increments made before it: the score it stored is the
+        # score of that many requests (the score grows with the count, so no other count gives it)
         with conn.cursor(row_factory=dict_row) as cur:
-            scores = {row["contender_id"]: row["scored"] for row in cur.execute(
-                "SELECT contender_id, period_score IS NOT NULL AS scored FROM contenders_history"
-                " WHERE expired_at = %(at)s", {"at": CLOSED_AT})}
-    # no lost increment: what the close scored plus what came after is every increment made
+            scored_as_counted = {row["contender_id"]: row["same"] for row in cur.execute(
+                "SELECT h.contender_id, h.period_score IS NOT DISTINCT FROM compute_period_score("
+                "   b.made, 1, 0, c.capacity, b.made::float8) AS same"
+                " FROM contenders_history h"
+                " JOIN unnest(%(ids)s::text[], %(made)s::int[]) b(contender_id, made) USING (contender_id)"
+                " JOIN contenders c USING (contender_id)"
+                " WHERE h.expired_at = %(at)s",
+                {"ids": list(before), "made": list(before.values()), "at": CLOSED_AT})}
+    assert scored_as_counted == {c: True for c in contender_ids}
+    # no lost increment: the counters hold exactly the increments made after the close
     for contender_id in contender_ids:
-        made = run.increments[contender_id]
-        assert scored[contender_id].total_requests_made + final[contender_id].total_requests_made == made
-        assert scored[contender_id].consumed_capacity + final[contender_id].consumed_capacity == made
+        assert final[contender_id].total_requests_made == run.increments[contender_id, True]
+        assert final[contender_id].consumed_capacity == run.increments[contender_id, True]
         assert final[contender_id].requests_429 == 0
-        # a period without requests has a NULL score (nineteen's formula), otherwise a number
-        assert scores[contender_id] == (scored[contender_id].total_requests_made > 0)
+    assert sum(before.values()) > 0 and sum(run.increments[c, True] for c in contender_ids) > 0
     assert run.snapshots["before close"] > 0 and run.snapshots["after close"] > 0, run.snapshots
     assert run.rankings > 0 and run.appends > 0
     # deadlock counts reach pg_stat_database when the backends report; they have all exited by now
