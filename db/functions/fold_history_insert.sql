@@ -11,6 +11,7 @@ DECLARE
     v_interval interval;
     v_factor   float8;
     v_late     text[];
+    v_touched  text[];
 BEGIN
     PERFORM public.lock_contender_state();
     SELECT rc.decay_interval, rc.decay_factor INTO v_interval, v_factor FROM public.ranking_config rc;
@@ -35,7 +36,7 @@ BEGIN
     SELECT n.contender_id, public.interval_index(min(n.expired_at), v_interval), 0,
            sum(coalesce(n.period_score, 0)), count(*), max(n.expired_at)
     FROM new_rows n
-    WHERE v_late IS NULL OR n.contender_id <> ALL (v_late)
+    WHERE v_late IS NULL OR n.contender_id NOT IN (SELECT unnest(v_late))
     GROUP BY n.contender_id
     ON CONFLICT (contender_id) DO UPDATE
     SET own_base = CASE
@@ -56,10 +57,11 @@ BEGIN
     IF v_late IS NOT NULL THEN
         PERFORM public.recompute_own_state(v_late);
     END IF;
-    PERFORM public.sync_contender_own_state(ARRAY(SELECT DISTINCT n.contender_id FROM new_rows n));
 
-    PERFORM public.refresh_similar_state(
-        public.similar_targets(ARRAY(SELECT DISTINCT n.contender_id FROM new_rows n)));
+    -- the folded contenders' rows, and those whose similar metric reads them
+    v_touched := ARRAY(SELECT DISTINCT n.contender_id FROM new_rows n);
+    PERFORM public.refresh_contender_rows(
+        ARRAY(SELECT unnest(v_touched) UNION SELECT unnest(public.similar_targets(v_touched))));
     RETURN NULL;
 END;
 $$;

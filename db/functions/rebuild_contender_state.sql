@@ -9,7 +9,7 @@ AS $$
 BEGIN
     PERFORM public.lock_contender_state();
     PERFORM public.recompute_own_state(NULL);
-    PERFORM public.refresh_similar_state(NULL);
+    PERFORM public.refresh_contender_rows(NULL);
 END;
 $$;
 

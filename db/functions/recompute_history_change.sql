@@ -20,7 +20,8 @@ BEGIN
     END IF;
 
     PERFORM public.recompute_own_state(v_touched);
-    PERFORM public.refresh_similar_state(public.similar_targets(v_touched));
+    PERFORM public.refresh_contender_rows(
+        ARRAY(SELECT unnest(v_touched) UNION SELECT unnest(public.similar_targets(v_touched))));
     RETURN NULL;
 END;
 $$;

@@ -17,7 +17,7 @@ BEGIN
     SET own_interval = NULL, own_base = NULL, own_interval_sum = NULL, own_interval_count = NULL,
         own_newest_at = NULL
     WHERE recompute_own_state.contender_ids IS NULL
-       OR s.contender_id = ANY (recompute_own_state.contender_ids);
+       OR s.contender_id IN (SELECT unnest(recompute_own_state.contender_ids));
 
     INSERT INTO public.contender_state AS s
         (contender_id, own_interval, own_base, own_interval_sum, own_interval_count, own_newest_at)
@@ -29,7 +29,7 @@ BEGIN
                max(h.expired_at) AS newest_at
         FROM public.contenders_history h
         WHERE recompute_own_state.contender_ids IS NULL
-           OR h.contender_id = ANY (recompute_own_state.contender_ids)
+           OR h.contender_id IN (SELECT unnest(recompute_own_state.contender_ids))
         GROUP BY 1, 2
     ),
     newest AS (
@@ -54,8 +54,6 @@ BEGIN
 
     DELETE FROM public.contender_state s
     WHERE s.own_interval IS NULL;
-
-    PERFORM public.sync_contender_own_state(recompute_own_state.contender_ids);
 END;
 $$;
 

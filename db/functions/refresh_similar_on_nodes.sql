@@ -6,7 +6,7 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, public
 AS $$
 BEGIN
-    PERFORM public.refresh_similar_state(ARRAY(
+    PERFORM public.refresh_contender_rows(ARRAY(
         SELECT c.contender_id
         FROM public.contenders c
         JOIN (SELECT DISTINCT u.hotkey, u.netuid

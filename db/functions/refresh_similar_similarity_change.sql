@@ -7,7 +7,7 @@ SET search_path = pg_catalog, public
 AS $$
 BEGIN
     PERFORM public.lock_contender_state();
-    PERFORM public.refresh_similar_state(NULL);
+    PERFORM public.refresh_contender_rows(NULL);
     RETURN NULL;
 END;
 $$;

@@ -14,7 +14,7 @@ BEGIN ATOMIC
     JOIN public.task_similarity ts
       ON ts.from_task = source.task
      AND ts.to_task = target.task
-    WHERE source.contender_id = ANY (similar_targets.source_ids);
+    WHERE source.contender_id IN (SELECT unnest(similar_targets.source_ids));
 END;
 
 COMMENT ON FUNCTION public.similar_targets(text[]) IS

@@ -17,7 +17,7 @@ SELECT is(ARRAY(SELECT f.fn::text FROM own_functions f WHERE has_function_privil
 SELECT ok(NOT has_function_privilege('public', 'public.close_period(timestamptz)', 'EXECUTE')
           AND NOT has_function_privilege('public', 'public.rebuild_contender_state()', 'EXECUTE')
           AND NOT has_function_privilege('public', 'public.recompute_own_state(text[])', 'EXECUTE')
-          AND NOT has_function_privilege('public', 'public.refresh_similar_state(text[])', 'EXECUTE')
+          AND NOT has_function_privilege('public', 'public.refresh_contender_rows(text[])', 'EXECUTE')
           AND NOT has_function_privilege('public', 'public.refresh_similar_on_nodes(text[], int[])', 'EXECUTE'),
           'PUBLIC may not execute the functions that write');
 SELECT is(ARRAY(SELECT t.tbl || ':' || p.priv

@@ -69,7 +69,7 @@ SELECT throws_ok($$INSERT INTO contender_state (contender_id, own_interval, own_
 SELECT throws_ok($$DELETE FROM contender_state$$, '42501', NULL, 'writer cannot delete from contender_state');
 SELECT throws_ok($$SELECT rebuild_contender_state()$$, '42501', NULL, 'writer cannot call rebuild_contender_state');
 SELECT throws_ok($$SELECT recompute_own_state(NULL)$$, '42501', NULL, 'writer cannot call recompute_own_state');
-SELECT throws_ok($$SELECT refresh_similar_state(NULL)$$, '42501', NULL, 'writer cannot call refresh_similar_state');
+SELECT throws_ok($$SELECT refresh_contender_rows(NULL)$$, '42501', NULL, 'writer cannot call refresh_contender_rows');
 
 RESET ROLE;
 SELECT is((SELECT count(*) FROM contenders_history), 5::bigint, 'history holds exactly what the writer appended');
