@@ -19,6 +19,7 @@ from contender_rank.cli import CliError
 from contender_rank.embedded import EmbeddedPostgres, EmbeddedPostgresError
 from contender_rank.simulation.plots import MatplotlibMissing, plot_periods, plot_sweep, require_matplotlib
 from contender_rank.simulation.runner import STRATEGIES, Settings, SimulationResult, run_simulation
+from contender_rank.simulation.world import NEW_TASK
 
 # A quick look (and the test suite): the default world, half as many periods, a short sweep.
 QUICK = Settings(periods=8, sweep_weights=(0, 1, 50), sweep_decay_factors=(0.5,))
@@ -35,20 +36,43 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     defaults = Settings()
-    parser.add_argument("--seed", type=int, default=defaults.seed, help=f"world and dice seed (default {defaults.seed})")
-    parser.add_argument("--nodes", type=int, help=f"miner nodes (default {defaults.nodes}; --quick {QUICK.nodes})")
-    parser.add_argument("--periods", type=int,
-                        help=f"periods; the new task arrives half-way (default {defaults.periods}; --quick {QUICK.periods})")
-    parser.add_argument("--queries", type=int,
-                        help=f"queries per task per period (default {defaults.queries}; --quick {QUICK.queries})")
-    parser.add_argument("--quick", action="store_true",
-                        help="a small world and a short sweep (history_weight 0, 1, 50 at decay_factor 0.5)")
-    parser.add_argument("--jobs", type=int, default=defaults.jobs,
-                        help=f"runs in parallel, one connection each (default {defaults.jobs})")
+    parser.add_argument(
+        "--seed", type=int, default=defaults.seed, help=f"world and dice seed (default {defaults.seed})"
+    )
+    parser.add_argument(
+        "--nodes", type=int, help=f"miner nodes (default {defaults.nodes}; --quick {QUICK.nodes})"
+    )
+    parser.add_argument(
+        "--periods",
+        type=int,
+        help=f"periods; the new task arrives half-way (default {defaults.periods}; --quick {QUICK.periods})",
+    )
+    parser.add_argument(
+        "--queries",
+        type=int,
+        help=f"queries per task per period (default {defaults.queries}; --quick {QUICK.queries})",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a small world and a short sweep (history_weight 0, 1, 50 at decay_factor 0.5)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=defaults.jobs,
+        help=f"runs in parallel, one connection each (default {defaults.jobs})",
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    parser.add_argument("--plot", type=Path, metavar="FILE.png", help="write served quality per period per strategy")
-    parser.add_argument("--sweep-plot", type=Path, metavar="FILE.png",
-                        help="write the sweep: served quality against min share, per decay_factor")
+    parser.add_argument(
+        "--plot", type=Path, metavar="FILE.png", help="write served quality per period per strategy"
+    )
+    parser.add_argument(
+        "--sweep-plot",
+        type=Path,
+        metavar="FILE.png",
+        help="write the sweep: served quality against min share, per decay_factor",
+    )
     parser.set_defaults(handler=run_simulate)
 
 
@@ -118,25 +142,34 @@ def run_simulate(args: argparse.Namespace) -> int:
 def render_text(result: SimulationResult) -> str:
     world = result.world
     lines = [
-        f"world: {world.nodes} nodes, {world.periods} periods, {world.queries} queries per task per period, "
-        f"seed {world.seed}; chat-llama-3-1-405b arrives in period {world.new_task_period}",
+        (
+            f"world: {world.nodes} nodes, {world.periods} periods, {world.queries} queries per task per "
+            f"period, seed {world.seed}; {NEW_TASK} arrives in period {world.new_task_period}"
+        ),
         "",
-        f"{'strategy':<20}{'served_quality':>16}{'mean_tries':>12}{'min_share':>11}{'new_task_quality':>18}"
-        f"{'requests/contender/period':>27}",
+        (
+            f"{'strategy':<20}{'served_quality':>16}{'mean_tries':>12}{'min_share':>11}"
+            f"{'new_task_quality':>18}{'requests/contender/period':>27}"
+        ),
     ]
     for name in STRATEGIES:
         m = result.strategies[name]
-        lines.append(f"{name:<20}{m.served_quality:>16.3f}{m.mean_tries:>12.3f}{m.min_share:>11.4f}"
-                     f"{m.new_task_quality:>18.3f}{m.requests_per_contender_period:>27.2f}")
+        lines.append(
+            f"{name:<20}{m.served_quality:>16.3f}{m.mean_tries:>12.3f}{m.min_share:>11.4f}"
+            f"{m.new_task_quality:>18.3f}{m.requests_per_contender_period:>27.2f}"
+        )
     gain = result.gain_vs_oracle
     lines += [
         "",
-        "gain_vs_oracle (history_similarity's served-quality gain over load_balance, as a share of the oracle's): "
+        "gain_vs_oracle (history_similarity's served-quality gain over load_balance, "
+        "as a share of the oracle's): "
         + ("n/a (the oracle does not beat load_balance)" if gain is None else f"{gain:.3f}"),
         "",
         f"{'history_weight':>14}{'decay_factor':>14}{'served_quality':>16}{'min_share':>11}{'new_task_quality':>18}",
     ]
     for config, m in result.sweep:
-        lines.append(f"{config.history_weight:>14g}{config.decay_factor:>14g}{m.served_quality:>16.3f}"
-                     f"{m.min_share:>11.4f}{m.new_task_quality:>18.3f}")
+        lines.append(
+            f"{config.history_weight:>14g}{config.decay_factor:>14g}{m.served_quality:>16.3f}"
+            f"{m.min_share:>11.4f}{m.new_task_quality:>18.3f}"
+        )
     return "\n".join(lines)

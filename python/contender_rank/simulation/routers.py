@@ -61,8 +61,16 @@ class SqlRouter:
         WHERE c.contender_id = t.contender_id
     """
 
-    def __init__(self, conn: psycopg.Connection, world: World, *, history_weight: float, decay_factor: float,
-                 decay_interval: timedelta, with_similarity: bool):
+    def __init__(
+        self,
+        conn: psycopg.Connection,
+        world: World,
+        *,
+        history_weight: float,
+        decay_factor: float,
+        decay_interval: timedelta,
+        with_similarity: bool,
+    ):
         self.conn = conn
         self.world = world
         self.with_similarity = with_similarity
@@ -72,14 +80,25 @@ class SqlRouter:
             conn.execute(
                 "UPDATE public.ranking_config SET history_weight = %(history_weight)s, "
                 "decay_factor = %(decay_factor)s, decay_interval = %(decay_interval)s",
-                {"history_weight": history_weight, "decay_factor": decay_factor, "decay_interval": decay_interval},
+                {
+                    "history_weight": history_weight,
+                    "decay_factor": decay_factor,
+                    "decay_interval": decay_interval,
+                },
             )
             with conn.cursor() as cur:
                 cur.executemany(
                     "INSERT INTO public.nodes (hotkey, netuid, node_id, symmetric_key_uuid) "
                     "VALUES (%(hotkey)s, %(netuid)s, %(node_id)s, %(key)s)",
-                    [{"hotkey": hotkey, "netuid": NETUID, "node_id": index, "key": f"simulated-key-{index}"}
-                     for index, hotkey in enumerate(world.hotkeys())],
+                    [
+                        {
+                            "hotkey": hotkey,
+                            "netuid": NETUID,
+                            "node_id": index,
+                            "key": f"simulated-key-{index}",
+                        }
+                        for index, hotkey in enumerate(world.hotkeys())
+                    ],
                 )
             for task in world.tasks_in(0):
                 self._insert_contenders(world.contenders_of(task))
@@ -91,8 +110,17 @@ class SqlRouter:
             cur.executemany(
                 "INSERT INTO public.contenders (contender_id, node_hotkey, node_id, netuid, task, capacity) "
                 "VALUES (%(contender_id)s, %(node_hotkey)s, %(node_id)s, %(netuid)s, %(task)s, %(capacity)s)",
-                [{"contender_id": c.contender_id, "node_hotkey": c.node_hotkey, "node_id": c.node_id,
-                  "netuid": NETUID, "task": c.task, "capacity": c.capacity} for c in contenders],
+                [
+                    {
+                        "contender_id": c.contender_id,
+                        "node_hotkey": c.node_hotkey,
+                        "node_id": c.node_id,
+                        "netuid": NETUID,
+                        "task": c.task,
+                        "capacity": c.capacity,
+                    }
+                    for c in contenders
+                ],
             )
 
     def _insert_similarity(self, pairs: dict[tuple[str, str], float]) -> None:
@@ -100,8 +128,10 @@ class SqlRouter:
             cur.executemany(
                 "INSERT INTO public.task_similarity (from_task, to_task, similarity) "
                 "VALUES (%(from_task)s, %(to_task)s, %(similarity)s)",
-                [{"from_task": from_task, "to_task": to_task, "similarity": similarity}
-                 for (from_task, to_task), similarity in pairs.items()],
+                [
+                    {"from_task": from_task, "to_task": to_task, "similarity": similarity}
+                    for (from_task, to_task), similarity in pairs.items()
+                ],
             )
 
     def add_task(self, task: str) -> None:
@@ -109,8 +139,9 @@ class SqlRouter:
         with self.conn.transaction():
             self._insert_contenders(self.world.contenders_of(task))
             if self.with_similarity:
-                self._insert_similarity({pair: value for pair, value in NEW_TASK_SIMILARITY.items()
-                                         if task in pair})
+                self._insert_similarity(
+                    {pair: value for pair, value in NEW_TASK_SIMILARITY.items() if task in pair}
+                )
 
     def rank(self, task: str, as_of: datetime) -> list[str]:
         params: dict[str, object] = {"task": task, "top_x": TOP_X, "as_of": as_of}
@@ -126,8 +157,10 @@ class SqlRouter:
         self._pending.extend(tries)
 
     def _counts(self) -> dict[str, object]:
-        return {"ids": [t.contender_id for t in self._pending],
-                "failed": [0 if t.succeeded else 1 for t in self._pending]}
+        return {
+            "ids": [t.contender_id for t in self._pending],
+            "failed": [0 if t.succeeded else 1 for t in self._pending],
+        }
 
     def _flush(self) -> None:
         if self._pending:
@@ -149,7 +182,9 @@ class OracleRouter:
 
     def __init__(self, world: World):
         self.world = world
-        self._tasks: dict[str, list[Contender]] = {task: world.contenders_of(task) for task in world.tasks_in(0)}
+        self._tasks: dict[str, list[Contender]] = {
+            task: world.contenders_of(task) for task in world.tasks_in(0)
+        }
         self._consumed: dict[str, int] = {}
 
     def add_task(self, task: str) -> None:
@@ -158,8 +193,11 @@ class OracleRouter:
     def rank(self, task: str, as_of: datetime) -> list[str]:
         ordered = sorted(
             self._tasks.get(task, []),
-            key=lambda c: (self._consumed.get(c.contender_id, 0) >= c.capacity, -c.success_probability,
-                           c.contender_id),
+            key=lambda c: (
+                self._consumed.get(c.contender_id, 0) >= c.capacity,
+                -c.success_probability,
+                c.contender_id,
+            ),
         )
         return [c.contender_id for c in ordered[:TOP_X]]
 

@@ -7,6 +7,7 @@ luck whichever contender the strategy chose for it.
 
 from __future__ import annotations
 
+import math
 import random
 from collections import defaultdict
 from collections.abc import Iterator
@@ -48,15 +49,19 @@ class Settings:
         """What is wrong with these settings, in words the CLI can print."""
         found = []
         if self.nodes < TOP_X:
-            found.append(f"nodes must be at least {TOP_X} (the router tries the top {TOP_X}), got {self.nodes}")
+            found.append(
+                f"nodes must be at least {TOP_X} (the router tries the top {TOP_X}), got {self.nodes}"
+            )
         if self.periods < 2 * NEW_TASK_WINDOW:
-            found.append(f"periods must be at least {2 * NEW_TASK_WINDOW} (the new task arrives half-way and is "
-                         f"measured over {NEW_TASK_WINDOW} periods), got {self.periods}")
+            found.append(
+                f"periods must be at least {2 * NEW_TASK_WINDOW} (the new task arrives half-way and is "
+                f"measured over {NEW_TASK_WINDOW} periods), got {self.periods}"
+            )
         if self.queries < 1:
             found.append(f"queries must be at least 1 per task per period, got {self.queries}")
         if self.jobs < 1:
             found.append(f"jobs must be at least 1, got {self.jobs}")
-        if any(w < 0 or w != w or w == float("inf") for w in self.sweep_weights):
+        if any(not math.isfinite(w) or w < 0 for w in self.sweep_weights):
             found.append("sweep history weights must be finite numbers >= 0")
         if any(not 0 < f <= 1 for f in self.sweep_decay_factors):
             found.append("sweep decay factors must be greater than 0 and at most 1")
@@ -123,15 +128,22 @@ class SimulationResult:
                 "new_task": NEW_TASK,
                 "new_task_period": self.world.new_task_period,
                 "top_x": TOP_X,
-                "defaults": {"history_weight": self.defaults.history_weight,
-                             "decay_factor": self.defaults.decay_factor},
+                "defaults": {
+                    "history_weight": self.defaults.history_weight,
+                    "decay_factor": self.defaults.decay_factor,
+                },
             },
             "strategies": {name: measures.as_json() for name, measures in self.strategies.items()},
             "gain_vs_oracle": None if gain is None else _round(gain),
             "sweep": [
-                {"history_weight": config.history_weight, "decay_factor": config.decay_factor,
-                 "served_quality": _round(measures.served_quality), "min_share": _round(measures.min_share),
-                 "mean_tries": _round(measures.mean_tries), "new_task_quality": _round(measures.new_task_quality)}
+                {
+                    "history_weight": config.history_weight,
+                    "decay_factor": config.decay_factor,
+                    "served_quality": _round(measures.served_quality),
+                    "min_share": _round(measures.min_share),
+                    "mean_tries": _round(measures.mean_tries),
+                    "new_task_quality": _round(measures.new_task_quality),
+                }
                 for config, measures in self.sweep
             ],
         }
@@ -142,6 +154,7 @@ def _round(value: float) -> float:
 
 
 # -- one run ---------------------------------------------------------------------------------------
+
 
 def play(world: World, router: Router, decay_interval: timedelta) -> RunMeasures:
     """Route every query of the world through ``router`` and measure what happened."""
@@ -187,20 +200,24 @@ def play(world: World, router: Router, decay_interval: timedelta) -> RunMeasures
         if world.new_task_period <= period < world.new_task_period + NEW_TASK_WINDOW:
             new_task["queries"] += counts["new_queries"]
             new_task["first"] += counts["new_first"]
-        per_period.append({
-            "period": period,
-            "served_quality": _round(counts["first"] / counts["queries"]),
-            "mean_tries": _round(counts["tries"] / counts["queries"]),
-            "new_task_served_quality": (_round(counts["new_first"] / counts["new_queries"])
-                                        if counts["new_queries"] else None),
-        })
+        per_period.append(
+            {
+                "period": period,
+                "served_quality": _round(counts["first"] / counts["queries"]),
+                "mean_tries": _round(counts["tries"] / counts["queries"]),
+                "new_task_served_quality": (
+                    _round(counts["new_first"] / counts["new_queries"]) if counts["new_queries"] else None
+                ),
+            }
+        )
 
     # a contender never tried is in no dict yet: it counts, with share 0
     min_share_by_task: dict[str, float] = {}
     for task, by_contender in sorted(requests.items()):
         total = sum(by_contender.values())
-        min_share_by_task[task] = min(by_contender.get(c.contender_id, 0) / total
-                                      for c in world.contenders_of(task))
+        min_share_by_task[task] = min(
+            by_contender.get(c.contender_id, 0) / total for c in world.contenders_of(task)
+        )
     return RunMeasures(
         served_quality=totals["first"] / totals["queries"],
         mean_tries=totals["tries"] / totals["queries"],
@@ -214,6 +231,7 @@ def play(world: World, router: Router, decay_interval: timedelta) -> RunMeasures
 
 
 # -- databases -------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Defaults:
@@ -246,8 +264,9 @@ def _read_defaults(dsn: str) -> _Defaults:
     return row
 
 
-def _run_sql(admin_dsn: str, template: str, world: World, config: RunConfig,
-             decay_interval: timedelta) -> RunMeasures:
+def _run_sql(
+    admin_dsn: str, template: str, world: World, config: RunConfig, decay_interval: timedelta
+) -> RunMeasures:
     name = new_database_name("simulate")
     dsn = create_database(admin_dsn, name, template=template)
     try:
@@ -255,9 +274,14 @@ def _run_sql(admin_dsn: str, template: str, world: World, config: RunConfig,
             # a throwaway database: waiting for a WAL flush on every query's commit would
             # dominate the run and change nothing it measures
             conn.execute("SET synchronous_commit TO off")
-            router = SqlRouter(conn, world, history_weight=config.history_weight,
-                               decay_factor=config.decay_factor, decay_interval=decay_interval,
-                               with_similarity=config.with_similarity)
+            router = SqlRouter(
+                conn,
+                world,
+                history_weight=config.history_weight,
+                decay_factor=config.decay_factor,
+                decay_interval=decay_interval,
+                with_similarity=config.with_similarity,
+            )
             return play(world, router, decay_interval)
     finally:
         drop_database(admin_dsn, name)
@@ -271,20 +295,23 @@ def run_simulation(settings: Settings, admin_dsn: str, template: str | None = No
     migrating a new one.
     """
     world = build_world(settings.seed, settings.nodes, settings.periods, settings.queries)
-    with migrated_template(admin_dsn, template) as template:
-        defaults = _read_defaults(with_dbname(admin_dsn, template))
+    with migrated_template(admin_dsn, template) as source:
+        defaults = _read_defaults(with_dbname(admin_dsn, source))
         strategy_configs = {
             "load_balance": RunConfig(0.0, defaults.decay_factor, True),
             "history": RunConfig(defaults.history_weight, defaults.decay_factor, False),
             "history_similarity": RunConfig(defaults.history_weight, defaults.decay_factor, True),
         }
-        sweep_configs = [RunConfig(float(w), float(f), True)
-                         for f in settings.sweep_decay_factors for w in settings.sweep_weights]
+        sweep_configs = [
+            RunConfig(float(w), float(f), True)
+            for f in settings.sweep_decay_factors
+            for w in settings.sweep_weights
+        ]
         # a sweep point with a strategy's exact configuration is that same deterministic run
         distinct = list(dict.fromkeys([*strategy_configs.values(), *sweep_configs]))
 
         def run(config: RunConfig) -> RunMeasures:
-            return _run_sql(admin_dsn, template, world, config, defaults.decay_interval)
+            return _run_sql(admin_dsn, source, world, config, defaults.decay_interval)
 
         with ThreadPoolExecutor(max_workers=settings.jobs) as pool:
             oracle = pool.submit(play, world, OracleRouter(world), defaults.decay_interval)
@@ -299,5 +326,3 @@ def run_simulation(settings: Settings, admin_dsn: str, template: str | None = No
         strategies={name: strategies[name] for name in STRATEGIES},
         sweep=[(config, measured[config]) for config in sweep_configs],
     )
-
-

@@ -98,13 +98,22 @@ def build_world(seed: int, nodes: int, periods: int, queries: int) -> World:
     for task in (*FAMILY, NEW_TASK):
         for index, skill in enumerate(skills):
             logit = BASE_LOGIT + SKILL_EFFECT * skill + TASK_NOISE * rng.gauss(0.0, 1.0) - DIFFICULTY[task]
-            contenders.append(Contender(
-                contender_id=f"{hotkey(index)}-{task}",
-                node_hotkey=hotkey(index),
-                node_id=index,
-                task=task,
-                capacity=max(1, round(fair_load * rng.uniform(1.0, 3.0))),
-                success_probability=min(0.99, max(0.01, _logistic(logit))),
-            ))
-    return World(seed=seed, nodes=nodes, periods=periods, queries=queries, new_task_period=periods // 2,
-                 skills=skills, contenders=tuple(contenders))
+            contenders.append(
+                Contender(
+                    contender_id=f"{hotkey(index)}-{task}",
+                    node_hotkey=hotkey(index),
+                    node_id=index,
+                    task=task,
+                    capacity=max(1, round(fair_load * rng.uniform(1.0, 3.0))),
+                    success_probability=min(0.99, max(0.01, _logistic(logit))),
+                )
+            )
+    return World(
+        seed=seed,
+        nodes=nodes,
+        periods=periods,
+        queries=queries,
+        new_task_period=periods // 2,
+        skills=skills,
+        contenders=tuple(contenders),
+    )
