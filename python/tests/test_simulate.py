@@ -150,7 +150,9 @@ def test_router_writes_tries_to_the_counters_and_close_period_scores_them(conn: 
 def test_cli_prints_json_and_writes_both_plots(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     periods, sweep = tmp_path / "periods.png", tmp_path / "sweep.png"
     tiny = ["--nodes", "6", "--periods", "6", "--queries", "3", "--seed", "5", "--jobs", "4"]
-    status = main(["simulate", "--quick", *tiny, "--json", "--plot", str(periods), "--sweep-plot", str(sweep)])
+    status = main(
+        ["simulate", "--quick", *tiny, "--json", "--plot", str(periods), "--sweep-plot", str(sweep)]
+    )
     assert status == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["world"]["nodes"] == 6 and printed["world"]["seed"] == 5
