@@ -11,7 +11,6 @@ DECLARE
     v_interval interval;
     v_factor   float8;
     v_late     text[];
-    v_touched  text[];
 BEGIN
     PERFORM public.lock_contender_state();
     SELECT rc.decay_interval, rc.decay_factor INTO v_interval, v_factor FROM public.ranking_config rc;
@@ -58,10 +57,7 @@ BEGIN
         PERFORM public.recompute_own_state(v_late);
     END IF;
 
-    -- the folded contenders' rows, and those whose similar metric reads them
-    v_touched := ARRAY(SELECT DISTINCT n.contender_id FROM new_rows n);
-    PERFORM public.refresh_contender_rows(
-        ARRAY(SELECT unnest(v_touched) UNION SELECT unnest(public.similar_targets(v_touched))));
+    PERFORM public.refresh_rows_for_history(ARRAY(SELECT DISTINCT n.contender_id FROM new_rows n));
     RETURN NULL;
 END;
 $$;

@@ -20,8 +20,7 @@ BEGIN
     END IF;
 
     PERFORM public.recompute_own_state(v_touched);
-    PERFORM public.refresh_contender_rows(
-        ARRAY(SELECT unnest(v_touched) UNION SELECT unnest(public.similar_targets(v_touched))));
+    PERFORM public.refresh_rows_for_history(v_touched);
     RETURN NULL;
 END;
 $$;
