@@ -81,7 +81,13 @@ GRANT UPDATE (total_requests_made, consumed_capacity, requests_429, requests_500
     TO ranking_reader;
 
 GRANT INSERT, UPDATE, DELETE ON public.nodes TO ranking_writer;
-GRANT INSERT, DELETE ON public.contenders TO ranking_writer;
+-- the derived columns (own_*, similar_*) are the triggers' alone: INSERT names only the columns
+-- the control node sets (the table-level grant of earlier deploys is revoked first)
+REVOKE INSERT ON public.contenders FROM ranking_writer;
+GRANT INSERT (contender_id, node_hotkey, node_id, netuid, task, capacity, consumed_capacity, total_requests_made,
+              requests_429, requests_500, period_score)
+    ON public.contenders TO ranking_writer;
+GRANT DELETE ON public.contenders TO ranking_writer;
 GRANT UPDATE (period_score) ON public.contenders TO ranking_writer;
 GRANT INSERT ON public.contenders_history TO ranking_writer;
 

@@ -3,7 +3,7 @@
 -- contender_state exact although the writer cannot write it itself. History is append-only for
 -- it; config, similarity and the state are refused (42501).
 BEGIN;
-SELECT plan(28);
+SELECT plan(29);
 
 -- one node with a task-b contender whose history counts half towards its task-a contender
 SELECT tests.make_contender('wr1', 'task-a', total_requests_made => 4, consumed_capacity => 4);
@@ -54,6 +54,9 @@ SET LOCAL ROLE ranking_writer;
 
 -- refused
 SELECT throws_ok($$UPDATE contenders SET capacity = 1000$$, '42501', NULL, 'writer cannot change capacity');
+SELECT throws_ok($$INSERT INTO contenders (contender_id, node_hotkey, netuid, task, capacity, own_value)
+                   VALUES ('wr2-task-z', 'wr2', 19, 'task-z', 10, 1e6)$$,
+                 '42501', NULL, 'writer cannot set a derived column of contenders on insert');
 SELECT throws_ok($$UPDATE ranking_config SET decay_factor = 0.9$$, '42501', NULL, 'writer cannot update ranking_config');
 SELECT throws_ok($$INSERT INTO task_similarity (from_task, to_task, similarity) VALUES ('task-a', 'task-b', 1)$$,
                  '42501', NULL, 'writer cannot insert task_similarity');
