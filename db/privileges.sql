@@ -60,6 +60,8 @@ TO ranking_reader;
 
 GRANT EXECUTE ON FUNCTION
     public.close_period(timestamptz),
+    -- close_period and every statement that adds, removes or moves contenders take it first
+    public.lock_contender_state(),
     public.compute_period_score(int, int, int, float8, float8)
 TO ranking_writer;
 
