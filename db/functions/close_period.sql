@@ -15,11 +15,6 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value', HINT = 'Leave as_of out to close the period as of now().';
     END IF;
 
-    -- the history trigger below takes the state lock and then updates contender rows; taking it
-    -- before this UPDATE locks those rows keeps the order every state writer uses (state lock,
-    -- then rows), so a close and a concurrent history insert cannot deadlock
-    PERFORM public.lock_contender_state();
-
     -- the state lock before the contender rows, in the order every state writer takes them
     PERFORM public.lock_contender_state();
 
