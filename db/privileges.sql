@@ -73,11 +73,11 @@ TO ranking_admin;
 
 -- ---------------------------------------------------------------- tables
 REVOKE ALL ON public.nodes, public.contenders, public.contenders_history, public.task_similarity,
-              public.ranking_config, public.contender_state
+              public.ranking_config, public.contender_state, public.similar_sources
     FROM PUBLIC;
 
 GRANT SELECT ON public.nodes, public.contenders, public.contenders_history, public.task_similarity,
-                public.ranking_config, public.contender_state
+                public.ranking_config, public.contender_state, public.similar_sources
     TO ranking_reader;
 GRANT UPDATE (total_requests_made, consumed_capacity, requests_429, requests_500) ON public.contenders
     TO ranking_reader;

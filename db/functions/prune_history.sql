@@ -41,16 +41,9 @@ BEGIN
         (SELECT coalesce(max(per_task.total), 0)
          FROM (SELECT sum(ts.similarity) AS total FROM public.task_similarity ts GROUP BY ts.to_task) per_task),
         (SELECT coalesce(max(per_contender.total), 0)
-         FROM (SELECT sum(ts.similarity) AS total
-               FROM public.contenders target
-               JOIN public.contenders other
-                 ON other.node_hotkey = target.node_hotkey
-                AND other.netuid = target.netuid
-                AND other.contender_id <> target.contender_id
-               JOIN public.task_similarity ts
-                 ON ts.from_task = other.task
-                AND ts.to_task = target.task
-               GROUP BY target.contender_id) per_contender))
+         FROM (SELECT sum(p.similarity) AS total
+               FROM public.similar_sources p
+               GROUP BY p.target_id) per_contender))
     INTO v_similar_sum;
 
     -- smallest A with (1 + S) f^A / (1 - f) < epsilon, in logarithms so that nothing underflows

@@ -26,18 +26,12 @@ BEGIN
     ),
     -- borrow from similar tasks on the same node
     contributions AS (
-        SELECT target.contender_id, ts.similarity, own.own_value, own.own_interval, own.own_newest_at,
+        SELECT target.contender_id, p.similarity, own.own_value, own.own_interval, own.own_newest_at,
                max(own.own_interval) OVER (PARTITION BY target.contender_id) AS ref_interval
         FROM targets target
-        JOIN public.contenders other
-          ON other.node_hotkey = target.node_hotkey
-         AND other.netuid = target.netuid
-         AND other.contender_id <> target.contender_id
-        JOIN public.task_similarity ts
-          ON ts.from_task = other.task
-         AND ts.to_task = target.task
-        JOIN own ON own.contender_id = other.contender_id
-        WHERE ts.similarity > 0
+        JOIN public.similar_sources p ON p.target_id = target.contender_id
+        JOIN own ON own.contender_id = p.source_id
+        WHERE p.similarity > 0
     ),
     -- MATERIALIZED: scaled() then gets a plain column and is inlined; given the decayed() expression
     -- it would run as a function call per pair (the planner does not inline a function whose

@@ -9,18 +9,11 @@ SET search_path = pg_catalog, public
 -- per call on a query that runs in well under 1 ms.
 SET jit = off
 BEGIN ATOMIC
-    SELECT coalesce(sum(public.scaled(ts.similarity,
-                                      public.own_metric_window(other.contender_id, similar_metric_window.as_of))),
+    SELECT coalesce(sum(public.scaled(p.similarity,
+                                      public.own_metric_window(p.source_id, similar_metric_window.as_of))),
                     0)::float8
-    FROM public.contenders target
-    JOIN public.contenders other
-      ON other.node_hotkey = target.node_hotkey
-     AND other.netuid = target.netuid
-     AND other.contender_id <> target.contender_id
-    JOIN public.task_similarity ts
-      ON ts.from_task = other.task
-     AND ts.to_task = target.task
-    WHERE target.contender_id = similar_metric_window.contender_id;
+    FROM public.similar_sources p
+    WHERE p.target_id = similar_metric_window.contender_id;
 END;
 
 COMMENT ON FUNCTION public.similar_metric_window(text, timestamptz) IS

@@ -5,16 +5,9 @@ RETURNS text[]
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, public
 BEGIN ATOMIC
-    SELECT coalesce(array_agg(DISTINCT target.contender_id), '{}')
-    FROM public.contenders source
-    JOIN public.contenders target
-      ON target.node_hotkey = source.node_hotkey
-     AND target.netuid = source.netuid
-     AND target.contender_id <> source.contender_id
-    JOIN public.task_similarity ts
-      ON ts.from_task = source.task
-     AND ts.to_task = target.task
-    WHERE source.contender_id IN (SELECT unnest(similar_targets.source_ids));
+    SELECT coalesce(array_agg(DISTINCT p.target_id), '{}')
+    FROM public.similar_sources p
+    WHERE p.source_id IN (SELECT unnest(similar_targets.source_ids));
 END;
 
 COMMENT ON FUNCTION public.similar_targets(text[]) IS
