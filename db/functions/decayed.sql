@@ -11,6 +11,9 @@ RETURN CASE
     WHEN amount IS NULL OR factor IS NULL OR steps IS NULL THEN NULL::float8
     WHEN amount = 0 THEN 0::float8
     WHEN steps = 0 OR factor = 1 THEN amount
+    -- the common case, one logarithm fewer: factor^steps >= e^-300 and amount > 1e-150 keep the
+    -- product above 1e-281, far from float8's underflow
+    WHEN abs(amount) > 1e-150 AND steps * ln(factor) > -300 THEN amount * power(factor, steps)
     WHEN ln(abs(amount)) + steps * ln(factor) < -700 THEN 0::float8
     ELSE amount * power(factor, steps)
 END;

@@ -21,10 +21,15 @@ BEGIN
         SELECT rc.decay_factor, rc.history_weight,
                public.interval_index(rank_contenders.as_of, rc.decay_interval) AS as_of_interval
         FROM public.ranking_config rc
-    ),
-    -- MATERIALIZED: the metrics reach rank_value as plain columns, which lets the planner inline
-    -- rank_value (it refuses to when an argument is a costly expression used more than once)
-    metrics AS MATERIALIZED (
+    )
+    SELECT m.contender_id, m.node_hotkey, m.node_id, m.task, m.total_requests_made,
+           m.own_metric, m.similar_metric, m.own_metric + m.similar_metric,
+           public.rank_value(m.total_requests_made, m.history_weight, m.own_metric + m.similar_metric),
+           m.capacity_left
+    -- OFFSET 0 keeps this a subquery of its own: the metrics reach rank_value as plain columns,
+    -- which lets the planner inline rank_value (it refuses to when an argument is a costly
+    -- expression used more than once), without copying the rows through a materialised CTE
+    FROM (
         SELECT c.contender_id, c.node_hotkey, c.node_id, c.task, c.total_requests_made,
                c.consumed_capacity < c.capacity AS capacity_left,
                CASE
@@ -50,12 +55,8 @@ BEGIN
         WHERE c.task = rank_contenders.task
           AND c.capacity > 0
           AND n.symmetric_key_uuid IS NOT NULL
-    )
-    SELECT m.contender_id, m.node_hotkey, m.node_id, m.task, m.total_requests_made,
-           m.own_metric, m.similar_metric, m.own_metric + m.similar_metric,
-           public.rank_value(m.total_requests_made, m.history_weight, m.own_metric + m.similar_metric),
-           m.capacity_left
-    FROM metrics m
+        OFFSET 0
+    ) m
     -- fail open: exhausted contenders still come back, after every one with capacity left
     ORDER BY m.capacity_left DESC,
              public.rank_value(m.total_requests_made, m.history_weight, m.own_metric + m.similar_metric),
