@@ -58,5 +58,5 @@ END;
 $$;
 
 COMMENT ON FUNCTION public.recompute_own_state(text[]) IS
-    'Internal: recomputes the own state of these contenders (all when NULL) from contenders_history and copies '
-    'it onto their contenders rows. Call with lock_contender_state() held.';
+    'Internal: recomputes the own state of these contenders (all when NULL) in contender_state from '
+    'contenders_history; refresh_contender_rows() then copies it onto their rows. Call with lock_contender_state() held.';
