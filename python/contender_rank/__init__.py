@@ -26,7 +26,7 @@ from contender_rank.errors import (
 )
 from contender_rank.models import RankedContender, RankingConfig, Similarity
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "SETTINGS",

@@ -1,25 +1,101 @@
-"""Applying the schema: yoyo migrations, then every function file, then a state rebuild.
+"""Installing contender_rank into a database (``migrate``) and taking it out again (``uninstall``).
 
-The SQL lives in ``db/`` of the repository and ships inside the wheel as ``contender_rank/sql``;
-whichever is found is used, so an installed package migrates without the repository.
+``migrate`` runs in one transaction under one lock, so it applies everything or nothing:
+
+1. It looks at what the database holds (``inspect``): nothing of the validator's yet (the
+   *standalone* layout: contender_rank creates ``nodes``, ``contenders`` and ``contenders_history``),
+   nineteen's own three tables (the *adopted* layout: contender_rank installs beside them and owns
+   no column of them), or an earlier installation of either. A table of the same name with a shape
+   it does not recognise is refused, naming the table and the missing or mistyped columns.
+2. yoyo applies the pending migrations of ``db/migrations/`` that belong to that layout (a
+   migration's first line may say ``-- layout: standalone`` or ``-- layout: adopted``; the five of
+   release 0.1 are standalone). yoyo works on this transaction's connection: its own transactions
+   become savepoints, and its log lives in the ``contender_rank`` schema.
+3. Every function file of ``db/functions/`` is applied, internals (``contender_rank/``, numbered:
+   the number is the load order) before the API (``public/``); functions and triggers that no file
+   defines any more are dropped.
+4. The roles are created when missing and the caller may (``db/roles.sql``), and granted their
+   privileges (``db/privileges.sql``, plus ``privileges_standalone.sql`` in that layout).
+5. The derived state is rebuilt when the definitions that shape it changed (a digest of them is
+   kept in ``contender_rank.installation``), on first installation, or when asked to; existing
+   history is folded in with progress reports.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psycopg
-from psycopg import errors
-from yoyo import get_backend, read_migrations
+from psycopg import sql
+from psycopg.rows import dict_row
+from yoyo import read_migrations
+from yoyo.backends.core.postgresql import PostgresqlPsycopgBackend
+from yoyo.connections import parse_uri
+from yoyo.internalmigrations import needs_upgrading
+from yoyo.internalmigrations import upgrade as upgrade_yoyo_tables
+
+from contender_rank import queries
+from contender_rank.errors import ContenderRankError
+
+STANDALONE = "standalone"
+ADOPTED = "adopted"
+SCHEMA = "contender_rank"
+ROLES: tuple[str, ...] = ("ranking_reader", "ranking_writer", "ranking_admin")
+HOST_TABLES: tuple[str, ...] = ("nodes", "contenders", "contenders_history")
+
+# The columns contender_rank reads or writes in the validator's tables, with the types it accepts
+# (format_type spelling), and the key each table must have. nineteen's tables have more columns;
+# those are none of contender_rank's business.
+_TEXT, _INT, _FLOAT = ("text",), ("integer",), ("double precision",)
+REQUIRED_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "nodes": {"hotkey": _TEXT, "netuid": _INT, "node_id": _INT, "symmetric_key_uuid": _TEXT},
+    "contenders": {
+        "contender_id": _TEXT, "node_hotkey": _TEXT, "node_id": _INT, "netuid": _INT, "task": _TEXT,
+        "capacity": _FLOAT, "consumed_capacity": _FLOAT, "total_requests_made": _INT,
+        "requests_429": _INT, "requests_500": _INT, "period_score": _FLOAT,
+    },
+    "contenders_history": {
+        "contender_id": _TEXT, "period_score": _FLOAT,
+        "expired_at": ("timestamp without time zone", "timestamp with time zone"),
+    },
+}
+REQUIRED_KEYS: dict[str, tuple[str, ...]] = {"nodes": ("hotkey", "netuid"), "contenders": ("contender_id",)}
+
+# Release 0.1 knew only the standalone layout and its migrations carry no layout line.
+_RELEASE_01_MIGRATIONS = frozenset({
+    "0001_create_ranking_tables", "0002_create_roles", "0003_add_retention_epsilon",
+    "0004_store_ranking_state_on_contenders", "0005_create_similar_sources",
+})
+_LAYOUT_LINE = re.compile(r"^-- layout: (standalone|adopted)\s*$", re.MULTILINE)
+_DECLARED_FUNCTION = re.compile(r"CREATE OR REPLACE FUNCTION\s+(\w+)\.(\w+)\s*\(", re.IGNORECASE)
+_DECLARED_TRIGGER = re.compile(r"CREATE (?:OR REPLACE |CONSTRAINT )TRIGGER\s+(\w+)\s.*?\bON\s+(\w+)\.(\w+)",
+                               re.IGNORECASE | re.DOTALL)
+# history larger than this is folded in steps, with a progress line after each
+_REBUILD_STEP_ROWS = 100_000
+
+Progress = Callable[[str], None]
 
 _PACKAGED = Path(__file__).resolve().parent / "sql"
 _REPOSITORY = Path(__file__).resolve().parents[2] / "db"
 
 
+class LayoutError(ContenderRankError):
+    """The database holds tables contender_rank cannot install beside; nothing was changed."""
+
+
+class NotInstalledError(ContenderRankError):
+    """contender_rank is not installed in this database."""
+
+
 def sql_dir() -> Path:
-    """The folder holding ``migrations/`` and ``functions/``."""
+    """The folder holding ``migrations/``, ``functions/`` and the privileges: the SQL shipped in the
+    wheel (``contender_rank/sql``), else the repository's ``db/``; ``$CONTENDER_RANK_SQL_DIR`` first."""
     override = os.environ.get("CONTENDER_RANK_SQL_DIR")
     for candidate in ([Path(override)] if override else []) + [_PACKAGED, _REPOSITORY]:
         if (candidate / "migrations").is_dir() and (candidate / "functions").is_dir():
@@ -27,91 +103,331 @@ def sql_dir() -> Path:
     raise FileNotFoundError("SQL files not found (neither the packaged contender_rank/sql nor the repository's db/)")
 
 
-def yoyo_url(dsn: str) -> str:
-    """yoyo names its psycopg 3 backend ``postgresql+psycopg``."""
-    if "://" in dsn:
-        scheme, rest = dsn.split("://", 1)
-        if scheme in ("postgres", "postgresql"):
-            return f"postgresql+psycopg://{rest}"
-        return dsn
-    # a key=value libpq string: turn it into a URL yoyo understands
-    return _dict_to_url(psycopg.conninfo.conninfo_to_dict(dsn))
+def function_files() -> list[Path]:
+    """Every function file in load order: the internals (numbered), then the API."""
+    functions = sql_dir() / "functions"
+    return sorted((functions / SCHEMA).glob("*.sql")) + sorted((functions / "public").glob("*.sql"))
 
 
-def _dict_to_url(info: dict[str, object]) -> str:
-    from urllib.parse import quote
+def migration_layout(path: Path) -> str | None:
+    """The layout a migration belongs to, or None when it belongs to both."""
+    if path.stem in _RELEASE_01_MIGRATIONS:
+        return STANDALONE
+    match = _LAYOUT_LINE.search(path.read_text())
+    return match.group(1) if match else None
 
-    user = quote(str(info.get("user", "")))
-    password = f":{quote(str(info['password']))}" if info.get("password") else ""
-    auth = f"{user}{password}@" if user else ""
-    host = str(info.get("host", "localhost"))
-    port = f":{info['port']}" if info.get("port") else ""
-    return f"postgresql+psycopg://{auth}{host}{port}/{quote(str(info.get('dbname', '')))}"
+
+def state_shape() -> str:
+    """Digest of what the derived state is computed from: the arithmetic, the state machinery and
+    the list of migrations. When it changes, migrate rebuilds the state."""
+    digest = hashlib.sha256()
+    functions = sql_dir() / "functions" / SCHEMA
+    for path in (functions / "10_arithmetic.sql", functions / "30_state.sql"):
+        digest.update(path.read_bytes())
+    for path in sorted((sql_dir() / "migrations").glob("*.sql")):
+        digest.update(path.stem.encode())
+    return digest.hexdigest()[:16]
+
+
+# -- what the database holds ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
+class Found:
+    """What ``inspect`` found: the layout to install or keep, and how it knew."""
+
+    layout: str
+    installed: bool
+    upgrading_release_01: bool
+    table_rows: dict[str, int] = field(default_factory=dict)
+    history_rows_without_expired_at: int = 0
+
+
+def shape_problems(conn: psycopg.Connection[Any], tables: Sequence[str] = HOST_TABLES) -> list[str]:
+    """What keeps the validator's tables from being adopted: one line per missing table, missing or
+    mistyped column, or missing key."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        columns: dict[str, dict[str, str]] = {name: {} for name in tables}
+        for row in cur.execute(queries.get("host_table_columns"), {"tables": list(tables)}):
+            columns[row["table_name"]][row["column_name"]] = row["column_type"]
+        keys = {(row["table_name"], tuple(row["key_columns"]))
+                for row in cur.execute(queries.get("host_table_unique_keys"), {"tables": list(tables)})}
+    problems = []
+    for table in tables:
+        found = columns[table]
+        if not found:
+            problems.append(f"public.{table} does not exist")
+            continue
+        missing = [name for name in REQUIRED_COLUMNS[table] if name not in found]
+        mistyped = [f"{name} is {found[name]}, expected {' or '.join(allowed)}"
+                    for name, allowed in REQUIRED_COLUMNS[table].items()
+                    if name in found and found[name] not in allowed]
+        if missing:
+            problems.append(f"public.{table} lacks column(s) {', '.join(missing)}")
+        if mistyped:
+            problems.append(f"public.{table}: {'; '.join(mistyped)}")
+        key = REQUIRED_KEYS.get(table)
+        if key and not missing and (table, tuple(sorted(key))) not in keys:
+            problems.append(f"public.{table} has no primary key or unique index on ({', '.join(key)})")
+    return problems
+
+
+def inspect(conn: psycopg.Connection[Any]) -> Found:
+    """The layout of the database behind ``conn``; raises LayoutError for tables it cannot adopt."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        probe = cur.execute(queries.get("probe_database")).fetchone()
+        assert probe is not None
+        installation = cur.execute(queries.get("installation")).fetchone() if probe["installed"] else None
+    if installation is not None:
+        layout = installation["layout"]
+        problems = shape_problems(conn)
+        if problems:
+            raise LayoutError(
+                f"contender_rank is installed here ({layout} layout) but the tables it reads changed: "
+                + "; ".join(problems)
+                + ". Restore those columns (contender_rank's triggers read them), or uninstall contender_rank."
+            )
+        return Found(layout, installed=True, upgrading_release_01=False)
+    if probe["release_01"]:
+        return Found(STANDALONE, installed=False, upgrading_release_01=True)
+    present = [table for table in HOST_TABLES if probe[table]]
+    if not present:
+        return Found(STANDALONE, installed=False, upgrading_release_01=False)
+    problems = shape_problems(conn)
+    if problems:
+        raise LayoutError(
+            "cannot install contender_rank here: found "
+            + ", ".join(f"public.{table}" for table in present)
+            + " but not in a shape it can adopt: " + "; ".join(problems)
+            + ". contender_rank adopts nineteen's nodes, contenders and contenders_history together, or "
+            "creates all three in a database that has none of them. Nothing was changed."
+        )
+    with conn.cursor(row_factory=dict_row) as cur:
+        counts = cur.execute(queries.get("host_table_rows")).fetchone()
+    assert counts is not None
+    return Found(
+        ADOPTED, installed=False, upgrading_release_01=False,
+        table_rows={table: counts[table] for table in HOST_TABLES},
+        history_rows_without_expired_at=counts["history_without_expired_at"],
+    )
+
+
+# -- migrate -------------------------------------------------------------------------------------
+
+
+@dataclass
 class MigrateResult:
-    migrations_applied: list[str]
-    functions_applied: list[str]
+    layout: str
+    found: Found
+    migrations_applied: list[str] = field(default_factory=list)
+    functions_applied: int = 0
+    functions_dropped: list[str] = field(default_factory=list)
+    triggers_dropped: list[str] = field(default_factory=list)
+    roles_created: list[str] = field(default_factory=list)
+    roles_missing: list[str] = field(default_factory=list)
+    state_rebuilt: bool = False
+    history_rows_folded: int = 0
+
+    @property
+    def adopted_now(self) -> bool:
+        return self.layout == ADOPTED and not self.found.installed
 
 
-def apply_migrations(dsn: str) -> list[str]:
-    backend = get_backend(yoyo_url(dsn))
+def _backend_on(conn: psycopg.Connection[Any]) -> PostgresqlPsycopgBackend:
+    """yoyo's psycopg backend on ``conn``, which is already inside our transaction: yoyo's own
+    transactions become savepoints of it and nothing commits before we do."""
+
+    class OnThisConnection(PostgresqlPsycopgBackend):
+        def connect(self, dburi: Any) -> psycopg.Connection[Any]:
+            return conn
+
+    backend = OnThisConnection(parse_uri("postgresql+psycopg:///"), "_yoyo_migration")
+    backend._in_transaction = True
+    return backend
+
+
+def _apply_migrations(conn: psycopg.Connection[Any], layout: str) -> list[str]:
+    conn.execute("SET LOCAL search_path TO contender_rank")  # where yoyo keeps its log
+    backend = _backend_on(conn)
+    if needs_upgrading(backend):
+        upgrade_yoyo_tables(backend)
+    backend._internal_schema_updated = True
     migrations = read_migrations(str(sql_dir() / "migrations"))
-    try:
-        with backend.lock():
-            pending = backend.to_apply(migrations)
-            backend.apply_migrations(pending)
-    finally:
-        backend.connection.close()  # a template database must have no open session
+    pending = [migration for migration in backend.to_apply(migrations)
+               if migration_layout(Path(migration.path)) in (None, layout)]
+    for migration in pending:
+        migration.process_steps(backend, "apply")
+        backend.log_migration(migration, "apply")
+        backend.mark_one(migration, log=False)
+    conn.execute("SET LOCAL search_path TO DEFAULT")
     return [migration.id for migration in pending]
 
 
-def function_files() -> list[Path]:
-    return sorted((sql_dir() / "functions").glob("*.sql"))
+def _declared() -> tuple[dict[str, set[str]], set[tuple[str, str, str]]]:
+    """The functions (by schema, by name) and triggers (name, schema, table) the files define."""
+    functions: dict[str, set[str]] = {SCHEMA: set(), "public": set()}
+    triggers: set[tuple[str, str, str]] = set()
+    for path in function_files():
+        text = path.read_text()
+        for schema, name in _DECLARED_FUNCTION.findall(text):
+            functions.setdefault(schema, set()).add(name)
+        triggers.update(_DECLARED_TRIGGER.findall(text))
+    return functions, triggers
 
 
-def apply_functions(conn: psycopg.Connection) -> list[str]:
-    """(Re-)create every function and trigger binding in one transaction.
-
-    Functions with SQL-standard bodies need what they reference to exist first, so a file that
-    fails on a missing object is retried after the others; the loop ends when a pass makes no
-    progress, and that file's error is raised.
-    """
-    pending = function_files()
-    applied: list[str] = []
-    with conn.transaction():
-        while pending:
-            deferred: list[Path] = []
-            last_error: Exception | None = None
-            for path in pending:
-                try:
-                    with conn.transaction():
-                        conn.execute(path.read_text())
-                    applied.append(path.stem)
-                except (errors.UndefinedFunction, errors.UndefinedTable, errors.UndefinedObject) as error:
-                    deferred.append(path)
-                    last_error = error
-            if len(deferred) == len(pending):
-                raise RuntimeError(f"{deferred[0].name}: {last_error}") from last_error
-            pending = deferred
-    return applied
+def _apply_functions(conn: psycopg.Connection[Any], previous_api: Sequence[str]) -> tuple[int, list[str], list[str]]:
+    """Apply every function file; drop the functions and triggers that no file defines any more."""
+    files = function_files()
+    for path in files:
+        conn.execute(path.read_text())  # type: ignore[arg-type]
+    functions, triggers = _declared()
+    dropped_functions: list[str] = []
+    with conn.cursor(row_factory=dict_row) as cur:
+        stale = [row["signature"] for row in cur.execute(queries.get("functions_in_schema"), {"schema": SCHEMA})
+                 if row["name"] not in functions[SCHEMA]]
+        stale += [signature for signature in previous_api
+                  if signature.split("(")[0].removeprefix("public.") not in functions["public"]]
+        for signature in stale:
+            cur.execute(queries.get("drop_function").format(signature=sql.SQL(signature)))  # type: ignore[arg-type]
+            dropped_functions.append(signature)
+        dropped_triggers: list[str] = []
+        for row in cur.execute(queries.get("contender_rank_triggers")).fetchall():
+            if (row["trigger_name"], row["table_schema"], row["table_name"]) not in triggers:
+                cur.execute(queries.get("drop_trigger").format(
+                    trigger=sql.Identifier(row["trigger_name"]),
+                    table=sql.Identifier(row["table_schema"], row["table_name"])))
+                dropped_triggers.append(f"{row['trigger_name']} on {row['table_schema']}.{row['table_name']}")
+    return len(files), dropped_functions, dropped_triggers
 
 
-def apply_privileges(conn: psycopg.Connection) -> None:
-    """Grant the roles their privileges; re-applied every time, so it covers every function."""
-    conn.execute((sql_dir() / "privileges.sql").read_text())
+def _api_signatures(conn: psycopg.Connection[Any]) -> list[str]:
+    functions, _ = _declared()
+    with conn.cursor(row_factory=dict_row) as cur:
+        rows = cur.execute(queries.get("api_signatures"), {"names": sorted(functions["public"])}).fetchall()
+    return sorted(row["signature"] for row in rows)
 
 
-def migrate(dsn: str) -> MigrateResult:
-    """Bring the database at ``dsn`` to the current schema. Running it twice changes nothing."""
-    applied_migrations = apply_migrations(dsn)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        # one transaction: replacing a function resets what privileges.sql sets on it, and no
-        # session may see the function without it
-        with conn.transaction():
-            applied_functions = apply_functions(conn)
-            apply_privileges(conn)
-        # the state is derived: make it match the functions just applied
-        conn.execute("SELECT public.rebuild_contender_state()")
-    return MigrateResult(applied_migrations, applied_functions)
+def _apply_roles_and_privileges(conn: psycopg.Connection[Any], layout: str, result: MigrateResult) -> None:
+    with conn.cursor(row_factory=dict_row) as cur:
+        roles = cur.execute(queries.get("roles"), {"roles": list(ROLES)}).fetchone()
+    assert roles is not None
+    missing = [role for role in ROLES if role not in roles["existing"]]
+    if missing and roles["may_create_roles"]:
+        conn.execute((sql_dir() / "roles.sql").read_text())  # type: ignore[arg-type]
+        result.roles_created = missing
+        missing = []
+    result.roles_missing = missing
+    if missing:
+        return
+    conn.execute((sql_dir() / "privileges.sql").read_text())  # type: ignore[arg-type]
+    if layout == STANDALONE:
+        conn.execute((sql_dir() / "privileges_standalone.sql").read_text())  # type: ignore[arg-type]
+
+
+def rebuild_state(conn: psycopg.Connection[Any], progress: Progress | None = None) -> int:
+    """Recompute all derived state from the tables, as contender_rank.rebuild_state() does, but folding
+    a large history in steps with a progress line after each; returns the history rows folded. Runs in
+    the caller's transaction."""
+    say = progress or (lambda _message: None)
+    with conn.cursor(row_factory=dict_row) as cur:
+        per_contender = cur.execute(queries.get("history_rows_per_contender")).fetchall()
+    total = sum(row["rows"] for row in per_contender)
+    conn.execute(queries.get("start_rebuild"))
+    if total <= _REBUILD_STEP_ROWS:
+        conn.execute(queries.get("recompute_own_state"), {"contender_ids": None})
+    else:
+        # about ten steps; each reads history once for its contenders, so the cost stays linear in rows
+        say(f"folding {total:,} history rows of {len(per_contender):,} contenders into the state")
+        done, batch, batch_rows = 0, [], 0
+        for index, row in enumerate(per_contender):
+            batch.append(row["contender_id"])
+            batch_rows += row["rows"]
+            if batch_rows * 10 >= total or index == len(per_contender) - 1:
+                conn.execute(queries.get("recompute_own_state"), {"contender_ids": batch})
+                done += batch_rows
+                say(f"  {done:,} of {total:,} rows ({100 * done // total}%)")
+                batch, batch_rows = [], 0
+    # every node is stale now: the similar metrics are settled when the transaction commits
+    return total
+
+
+def migrate(dsn: str, rebuild: bool = False, progress: Progress | None = None) -> MigrateResult:
+    """Install or upgrade contender_rank in the database at ``dsn``, in one transaction: everything
+    or nothing. Running it twice changes nothing."""
+    say = progress or (lambda _message: None)
+    with psycopg.connect(dsn, autocommit=True) as conn, conn.transaction():
+        conn.execute(queries.get("lock_migrations"))
+        found = inspect(conn)
+        result = MigrateResult(layout=found.layout, found=found)
+        if found.layout == ADOPTED and not found.installed:
+            rows = found.table_rows
+            say(f"found nineteen's tables in schema public: nodes ({rows['nodes']:,} rows), contenders "
+                f"({rows['contenders']:,} rows), contenders_history ({rows['contenders_history']:,} rows, "
+                f"{found.history_rows_without_expired_at:,} without expired_at, which the ranking ignores)")
+            say("adopting them: contender_rank adds triggers to them and its own tables beside them, "
+                "and changes none of their columns or rows")
+        conn.execute(queries.get("create_schema"))
+        if found.upgrading_release_01:
+            conn.execute(queries.get("move_release_01_log"))
+        with conn.cursor(row_factory=dict_row) as cur:
+            previous = (cur.execute(queries.get("installation")).fetchone() if found.installed else None)
+        result.migrations_applied = _apply_migrations(conn, found.layout)
+        result.functions_applied, result.functions_dropped, result.triggers_dropped = _apply_functions(
+            conn, previous["api_functions"] if previous else [])
+        _apply_roles_and_privileges(conn, found.layout, result)
+        shape = state_shape()
+        conn.execute(queries.get("record_installation"), {
+            "layout": found.layout, "version": _version(), "state_shape": shape,
+            "api_functions": _api_signatures(conn),
+        })
+        if rebuild or previous is None or previous["state_shape"] != shape:
+            result.history_rows_folded = rebuild_state(conn, say)
+            result.state_rebuilt = True
+    return result
+
+
+def _version() -> str:
+    from contender_rank import __version__
+
+    return __version__
+
+
+# -- uninstall -----------------------------------------------------------------------------------
+
+
+@dataclass
+class UninstallResult:
+    triggers_dropped: list[str]
+    functions_dropped: list[str]
+    similarity_rows: int
+
+
+def uninstall(dsn: str) -> UninstallResult:
+    """Remove everything contender_rank added to an adopted database, and nothing else, in one
+    transaction. Refused in the standalone layout, where the validator's tables are contender_rank's
+    own: dropping the database is the way out there."""
+    with psycopg.connect(dsn, autocommit=True) as conn, conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(queries.get("lock_migrations"))
+        probe = cur.execute(queries.get("probe_database")).fetchone()
+        assert probe is not None
+        if not probe["installed"]:
+            raise NotInstalledError("contender_rank is not installed in this database: nothing to uninstall")
+        installation = cur.execute(queries.get("installation")).fetchone()
+        assert installation is not None
+        if installation["layout"] != ADOPTED:
+            raise LayoutError(
+                "this database has the standalone layout: contender_rank created its nodes, contenders and "
+                "contenders_history, so uninstalling would leave them without their triggers; drop the "
+                "database instead (uninstall is for a database where contender_rank adopted nineteen's tables)"
+            )
+        similarity_rows = cur.execute(queries.get("count_similarities")).fetchone()["rows"]  # type: ignore[index]
+        triggers = []
+        for row in cur.execute(queries.get("contender_rank_triggers")).fetchall():
+            cur.execute(queries.get("drop_trigger").format(
+                trigger=sql.Identifier(row["trigger_name"]),
+                table=sql.Identifier(row["table_schema"], row["table_name"])))
+            triggers.append(f"{row['trigger_name']} on {row['table_schema']}.{row['table_name']}")
+        for signature in installation["api_functions"]:
+            cur.execute(queries.get("drop_function").format(signature=sql.SQL(signature)))  # type: ignore[arg-type]
+        cur.execute(queries.get("drop_adopted_installation"))
+    return UninstallResult(triggers, list(installation["api_functions"]), similarity_rows)

@@ -1,0 +1,692 @@
+-- =================================================================================================
+-- The state machinery: how rank_contenders answers from one row per contender instead of history.
+-- Read top to bottom. The tables are in db/migrations/0008_create_internal_state.sql, the arithmetic
+-- (interval_index, interval_mean, decayed, scaled, as_utc) in 10_arithmetic.sql, and the definition
+-- this state must always equal, from history alone, in 20_definition.sql.
+--
+-- WHAT IS KEPT
+--   contender_state   one row per contender id that has history or is current:
+--     own_*           its own metric as a running decayed sum, own_base + own_interval_sum /
+--                     own_interval_rows, valued at its newest interval own_interval. It outlives the
+--                     contender (a validator deletes and re-inserts its contenders every period and their
+--                     history stays); so does the row, and the table's size holds steady from period to
+--                     period, which keeps the planner's statistics true while contenders empties and refills.
+--     is_current      it is in contenders now, at node_hotkey / netuid, serving task (indexed by node and
+--                     task, so the contender a node has for a task is found without touching the
+--                     validator's tables).
+--     similar_*       what it borrows there from similar tasks, valued at similar_interval.
+--   stale_nodes       nodes whose similar metrics the writing transaction still has to recompute.
+--
+-- MAP: a write, the trigger it fires, what that does
+--   INSERT INTO contenders_history     contenders_history_after_insert (per statement): fold the new rows
+--       into own_*. A contender whose new rows all fall in one interval at or after its newest moves its
+--       running sum forward in O(1); any other (late rows, rows spanning intervals) is recomputed from
+--       its history (recompute_own_state). Then mark_stale() the nodes where they are current.
+--   UPDATE, DELETE contenders_history  contenders_history_after_change (per statement):
+--       recompute_own_state() of the touched contenders, mark_stale().
+--   TRUNCATE contenders_history        contenders_history_after_truncate: rebuild_state().
+--   INSERT INTO contenders             contenders_after_insert (per row; nineteen inserts one row per
+--       statement, 4,096 of them in one transaction): place_contender() marks it current and its node
+--       stale. Nothing else: the work waits for COMMIT.
+--   DELETE FROM contenders             contenders_after_delete (per statement): forget_contenders()
+--       marks their nodes stale and them no longer current (a row kept for nothing else goes).
+--   UPDATE contenders SET contender_id, node_hotkey, netuid or task
+--                                      contenders_after_move (per row): forget, then place.
+--   TRUNCATE contenders                contenders_after_truncate: forget them all.
+--   INSERT, UPDATE, DELETE, TRUNCATE task_similarity
+--                                      task_similarity_after_change: every node with a contender is stale.
+--   UPDATE ranking_config (decay_interval or decay_factor)
+--                                      ranking_config_after_update: rebuild_state().
+--   COMMIT of any of these             stale_nodes_settle, a constraint trigger deferred to COMMIT: the
+--       similar metric of every current contender on a stale node is recomputed at once (stale_similar()),
+--       and stale_nodes is emptied. So every committed state is settled, whatever the write pattern,
+--       and a refresh of 4,096 contenders costs one set-based pass instead of 4,096 small ones.
+--   Nothing fires on the per-request counters, on period_score, or on nodes: rank_contenders reads
+--   those live, from the validator's own rows.
+--
+-- READING (task_contenders, at the end): own metric from own_*, similar metric from similar_*; for a
+--   contender on a stale node (only the writing transaction itself can see one) the similar metric is
+--   computed as it is read, by the same stale_similar() that settles it, so it is exact there too.
+--
+-- LOCKS
+--   Every trigger takes lock_state() before anything else: one transaction-scoped advisory lock, so
+--   writers of the derived state run one at a time, and each statement after it sees what the previous
+--   holder committed (READ COMMITTED). While holding it a trigger writes only contender_rank's tables
+--   and merely reads the validator's, so it never waits for a row lock: no lock-order deadlock with the
+--   validator's statements. Rankers take no lock and never wait.
+--
+-- SECURITY
+--   The trigger functions run as their owner (SECURITY DEFINER, search_path pg_catalog then pg_temp,
+--   every name qualified): the validator's role writes its own tables and the derived state follows,
+--   with no grant on contender_rank. EXECUTE on every function here is revoked from PUBLIC, so nobody
+--   can bind them to a table of their own.
+-- =================================================================================================
+
+CREATE OR REPLACE FUNCTION contender_rank.lock_state()
+RETURNS void
+LANGUAGE sql VOLATILE
+BEGIN ATOMIC
+    SELECT pg_catalog.pg_advisory_xact_lock(8243061957233154049);
+END;
+
+COMMENT ON FUNCTION contender_rank.lock_state() IS
+    'Takes the transaction-scoped advisory lock that serialises every writer of the derived state.';
+
+-- ================================================================ own metric
+
+-- The exact path: fold these contenders' whole history again (every contender when NULL). Used for
+-- what the running fold cannot absorb: late rows, UPDATE and DELETE of history, a change of decay
+-- settings, a history that was there before contender_rank.
+CREATE OR REPLACE FUNCTION contender_rank.recompute_own_state(contender_ids text[])
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_interval interval;
+    v_factor   float8;
+    -- an explicit list either way: `ids IS NULL OR ...` would cost every small call a scan of all
+    v_ids      text[] := coalesce(recompute_own_state.contender_ids,
+                                  ARRAY(SELECT s.contender_id FROM contender_rank.contender_state s
+                                        WHERE s.own_interval IS NOT NULL
+                                        UNION
+                                        SELECT DISTINCT h.contender_id FROM public.contenders_history h));
+BEGIN
+    SELECT rc.decay_interval, rc.decay_factor INTO v_interval, v_factor FROM public.ranking_config rc;
+
+    WITH per_interval AS (
+        SELECT h.contender_id,
+               contender_rank.interval_index(contender_rank.as_utc(h.expired_at), v_interval) AS k,
+               sum(coalesce(h.period_score, 0)) AS score_sum,
+               count(*) AS row_count,
+               max(contender_rank.as_utc(h.expired_at)) AS newest_at
+        FROM public.contenders_history h
+        -- a row without expired_at is in no interval
+        WHERE h.expired_at IS NOT NULL
+          AND h.contender_id IN (SELECT unnest(v_ids))
+        GROUP BY 1, 2
+    ),
+    with_newest AS (
+        SELECT p.*, max(p.k) OVER (PARTITION BY p.contender_id) AS last_k
+        FROM per_interval p
+    ),
+    folded AS (
+        SELECT w.contender_id,
+               max(w.last_k) AS own_interval,
+               coalesce(sum(contender_rank.decayed(contender_rank.interval_mean(w.score_sum, w.row_count), v_factor,
+                                                   w.last_k - w.k) ORDER BY w.k)
+                            FILTER (WHERE w.k < w.last_k), 0) AS own_base,
+               sum(w.score_sum) FILTER (WHERE w.k = w.last_k) AS own_interval_sum,
+               sum(w.row_count) FILTER (WHERE w.k = w.last_k) AS own_interval_rows,
+               max(w.newest_at) AS own_newest_at
+        FROM with_newest w
+        GROUP BY w.contender_id
+    ),
+    -- contenders whose history is all gone: a current one keeps its row without an own metric...
+    cleared AS (
+        UPDATE contender_rank.contender_state s
+        SET own_interval = NULL, own_base = NULL, own_interval_sum = NULL, own_interval_rows = NULL,
+            own_newest_at = NULL
+        WHERE s.contender_id IN (SELECT unnest(v_ids))
+          AND s.is_current
+          AND s.own_interval IS NOT NULL
+          AND s.contender_id NOT IN (SELECT f.contender_id FROM folded f)
+    ),
+    -- ...and a row that was only there for its history goes
+    removed AS (
+        DELETE FROM contender_rank.contender_state s
+        WHERE s.contender_id IN (SELECT unnest(v_ids))
+          AND NOT s.is_current
+          AND s.contender_id NOT IN (SELECT f.contender_id FROM folded f)
+    )
+    INSERT INTO contender_rank.contender_state AS s
+        (contender_id, own_interval, own_base, own_interval_sum, own_interval_rows, own_newest_at)
+    SELECT * FROM folded
+    ON CONFLICT ON CONSTRAINT contender_state_pkey DO UPDATE
+    SET own_interval = EXCLUDED.own_interval, own_base = EXCLUDED.own_base,
+        own_interval_sum = EXCLUDED.own_interval_sum, own_interval_rows = EXCLUDED.own_interval_rows,
+        own_newest_at = EXCLUDED.own_newest_at;
+END;
+$$;
+
+COMMENT ON FUNCTION contender_rank.recompute_own_state(text[]) IS
+    'Recomputes the own metric of these contenders (every one when NULL) from contenders_history. '
+    'Call with lock_state() held.';
+
+-- ================================================================ similar metric
+
+-- What every current contender on a stale node borrows: over the other current contenders on its
+-- node, similarity(their task -> its task) * their own metric, each valued at the newest interval
+-- among them, summed in a fixed order (float addition is not associative, and contenders whose
+-- metrics are equal must stay exactly equal so that contender_id alone breaks their tie). A row
+-- for each such contender, NULLs when it borrows nothing. The one definition both the settle and
+-- the read of a stale node use; set-based, so settling a whole refresh is a few hash joins.
+CREATE OR REPLACE FUNCTION contender_rank.stale_similar()
+RETURNS TABLE (contender_id text, similar_interval bigint, similar_metric float8, similar_newest_at timestamptz)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    WITH targets AS (
+        SELECT t.contender_id, t.node_hotkey, t.netuid, t.task
+        FROM contender_rank.stale_nodes stale
+        JOIN contender_rank.contender_state t
+          ON t.node_hotkey = stale.node_hotkey
+         AND t.netuid = stale.netuid
+         AND t.is_current
+    ),
+    -- the similar tasks each target borrows from...
+    pairs AS (
+        SELECT target.contender_id, target.node_hotkey, target.netuid, ts.from_task, ts.similarity
+        FROM targets target
+        JOIN public.task_similarity ts
+          ON ts.to_task = target.task
+         AND ts.similarity > 0
+    ),
+    -- ...and the contender serving that task on the same node, if it has a history to lend (never
+    -- the target itself: a task is never similar to itself)
+    lent AS (
+        SELECT p.contender_id, p.similarity, source.own_interval, source.own_newest_at,
+               source.own_base + contender_rank.interval_mean(source.own_interval_sum, source.own_interval_rows)
+                   AS own_value,
+               max(source.own_interval) OVER (PARTITION BY p.contender_id) AS ref_k
+        FROM pairs p
+        JOIN contender_rank.contender_state source
+          ON source.node_hotkey = p.node_hotkey
+         AND source.netuid = p.netuid
+         AND source.task = p.from_task
+         AND source.is_current
+        WHERE source.own_interval IS NOT NULL
+    ),
+    -- the factor as a joined column, not a sub-select: a function whose argument holds a
+    -- sub-select is never inlined, and decayed() would be called once per row
+    valued AS (
+        SELECT l.contender_id, l.similarity, l.ref_k, l.own_newest_at,
+               contender_rank.decayed(l.own_value, rc.decay_factor, l.ref_k - l.own_interval) AS own_at_ref
+        FROM lent l
+        CROSS JOIN public.ranking_config rc
+    )
+    SELECT t.contender_id, max(v.ref_k),
+           sum(contender_rank.scaled(v.similarity, v.own_at_ref) ORDER BY v.own_at_ref, v.similarity),
+           max(v.own_newest_at)
+    FROM targets t
+    LEFT JOIN valued v ON v.contender_id = t.contender_id
+    GROUP BY t.contender_id;
+END;
+
+COMMENT ON FUNCTION contender_rank.stale_similar() IS
+    'The similar metric of every current contender on a stale node, from the derived state: its value, the '
+    'interval it is valued at and the newest history behind it; NULLs when nothing is borrowed.';
+
+-- The nodes where these contenders are current: whatever changed about them changes what the node's
+-- contenders borrow.
+CREATE OR REPLACE FUNCTION contender_rank.mark_stale(contender_ids text[])
+RETURNS void
+LANGUAGE sql VOLATILE
+BEGIN ATOMIC
+    INSERT INTO contender_rank.stale_nodes (node_hotkey, netuid)
+    SELECT DISTINCT s.node_hotkey, s.netuid
+    FROM contender_rank.contender_state s
+    WHERE s.contender_id IN (SELECT unnest(mark_stale.contender_ids))
+      AND s.is_current
+    ON CONFLICT DO NOTHING;
+END;
+
+COMMENT ON FUNCTION contender_rank.mark_stale(text[]) IS
+    'Marks stale the nodes where these contenders are current. Call with lock_state() held.';
+
+-- At COMMIT (deferred): every current contender on a stale node gets its similar metric recomputed,
+-- and stale_nodes is emptied. One event per stale node fires it; the first does the work, the rest
+-- find nothing to do.
+CREATE OR REPLACE FUNCTION contender_rank.stale_nodes_settle()
+RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+-- hash joins at any size: stale_nodes is filled within this transaction, after its statistics
+-- were taken, and a plan built on "empty" probes the state once per (contender, similar task)
+-- pair, several times slower than hashing it once even when a single node is stale
+SET enable_nestloop = off
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM contender_rank.stale_nodes) THEN
+        RETURN NULL;
+    END IF;
+    PERFORM contender_rank.lock_state();
+    UPDATE contender_rank.contender_state t
+    SET similar_interval = fresh.similar_interval,
+        similar_metric = fresh.similar_metric,
+        similar_newest_at = fresh.similar_newest_at
+    FROM contender_rank.stale_similar() fresh
+    WHERE t.contender_id = fresh.contender_id
+      -- rewriting an unchanged row would only leave a dead tuple
+      AND (t.similar_interval, t.similar_metric, t.similar_newest_at)
+          IS DISTINCT FROM (fresh.similar_interval, fresh.similar_metric, fresh.similar_newest_at);
+    DELETE FROM contender_rank.stale_nodes;
+    RETURN NULL;
+END;
+$$;
+
+COMMENT ON FUNCTION contender_rank.stale_nodes_settle() IS
+    'Deferred trigger: at COMMIT, recomputes the similar metric of every current contender on a stale node and '
+    'empties stale_nodes.';
+
+-- a constraint trigger cannot be replaced in place
+DROP TRIGGER IF EXISTS stale_nodes_settle ON contender_rank.stale_nodes;
+CREATE CONSTRAINT TRIGGER stale_nodes_settle
+    AFTER INSERT ON contender_rank.stale_nodes
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION contender_rank.stale_nodes_settle();
+
+-- ================================================================ current contenders
+
+-- A contender that is now current: marked so where it is, and its node stale. An upsert, so a state
+-- out of step with the table never makes the validator's INSERT fail.
+CREATE OR REPLACE FUNCTION contender_rank.place_contender(contender_id text, node_hotkey text, netuid int, task text)
+RETURNS void
+LANGUAGE sql VOLATILE
+BEGIN ATOMIC
+    INSERT INTO contender_rank.contender_state AS s (contender_id, is_current, node_hotkey, netuid, task)
+    VALUES (place_contender.contender_id, true, place_contender.node_hotkey, place_contender.netuid,
+            place_contender.task)
+    ON CONFLICT ON CONSTRAINT contender_state_pkey DO UPDATE
+    SET is_current = true, node_hotkey = EXCLUDED.node_hotkey, netuid = EXCLUDED.netuid, task = EXCLUDED.task;
+    INSERT INTO contender_rank.stale_nodes (node_hotkey, netuid)
+    VALUES (place_contender.node_hotkey, place_contender.netuid)
+    ON CONFLICT DO NOTHING;
+END;
+
+COMMENT ON FUNCTION contender_rank.place_contender(text, text, int, text) IS
+    'Marks a contender current where it is, and its node stale. Call with lock_state() held.';
+
+-- Contenders that are no longer current: their nodes marked stale, then they are marked not current
+-- (a row kept for nothing else goes; the own metric stays for when they come back).
+CREATE OR REPLACE FUNCTION contender_rank.forget_contenders(contender_ids text[])
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM contender_rank.mark_stale(forget_contenders.contender_ids);
+    DELETE FROM contender_rank.contender_state s
+    WHERE s.contender_id IN (SELECT unnest(forget_contenders.contender_ids))
+      AND s.own_interval IS NULL;
+    UPDATE contender_rank.contender_state s
+    SET is_current = false, node_hotkey = NULL, netuid = NULL, task = NULL,
+        similar_interval = NULL, similar_metric = NULL, similar_newest_at = NULL
+    WHERE s.contender_id IN (SELECT unnest(forget_contenders.contender_ids))
+      AND s.is_current;
+END;
+$$;
+
+COMMENT ON FUNCTION contender_rank.forget_contenders(text[]) IS
+    'Marks contenders no longer current and their nodes stale. Call with lock_state() held.';
+
+-- ================================================================ from scratch
+
+-- Everything from the tables: which contenders are current, every own metric from history, every
+-- node stale (settled at COMMIT). Runs by itself when the decay settings change or history is
+-- truncated; migrate runs the same steps, folding history in parts with progress, when it adopts a
+-- database or the definitions behind the state change.
+CREATE OR REPLACE FUNCTION contender_rank.rebuild_state()
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM contender_rank.start_rebuild();
+    PERFORM contender_rank.recompute_own_state(NULL);
+END;
+$$;
+
+COMMENT ON FUNCTION contender_rank.rebuild_state() IS
+    'Recomputes all derived state from contenders, contenders_history and task_similarity. Cost grows with history.';
+
+CREATE OR REPLACE FUNCTION contender_rank.start_rebuild()
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM contender_rank.lock_state();
+    DELETE FROM contender_rank.contender_state;
+    INSERT INTO contender_rank.contender_state (contender_id, is_current, node_hotkey, netuid, task)
+    SELECT c.contender_id, true, c.node_hotkey, c.netuid, c.task
+    FROM public.contenders c;
+    INSERT INTO contender_rank.stale_nodes (node_hotkey, netuid)
+    SELECT DISTINCT c.node_hotkey, c.netuid
+    FROM public.contenders c
+    ON CONFLICT DO NOTHING;
+END;
+$$;
+
+COMMENT ON FUNCTION contender_rank.start_rebuild() IS
+    'The first step of rebuild_state(): the lock, one row per current contender with no metric yet, every node '
+    'stale.';
+
+-- ================================================================ triggers on contenders_history
+
+CREATE OR REPLACE FUNCTION contender_rank.contenders_history_after_insert()
+RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_interval interval;
+    v_factor   float8;
+    v_late     text[];
+BEGIN
+    PERFORM contender_rank.lock_state();
+    SELECT rc.decay_interval, rc.decay_factor INTO v_interval, v_factor FROM public.ranking_config rc;
+
+    -- contenders the running fold cannot absorb: new rows in several intervals, or before its newest
+    v_late := ARRAY(
+        SELECT batch.contender_id
+        FROM (SELECT n.contender_id,
+                     min(contender_rank.interval_index(contender_rank.as_utc(n.expired_at), v_interval)) AS first_k,
+                     max(contender_rank.interval_index(contender_rank.as_utc(n.expired_at), v_interval)) AS last_k
+              FROM new_rows n
+              WHERE n.expired_at IS NOT NULL
+              GROUP BY n.contender_id) batch
+        LEFT JOIN contender_rank.contender_state s ON s.contender_id = batch.contender_id
+        WHERE batch.first_k <> batch.last_k
+           OR batch.first_k < s.own_interval);
+
+    -- the running fold: move the sum forward to the new interval, or add to the current one
+    INSERT INTO contender_rank.contender_state AS s
+        (contender_id, own_interval, own_base, own_interval_sum, own_interval_rows, own_newest_at)
+    SELECT n.contender_id,
+           contender_rank.interval_index(min(contender_rank.as_utc(n.expired_at)), v_interval),
+           0,
+           sum(coalesce(n.period_score, 0)),
+           count(*),
+           max(contender_rank.as_utc(n.expired_at))
+    FROM new_rows n
+    -- a row without expired_at is in no interval: ignored (ranking_status() counts them)
+    WHERE n.expired_at IS NOT NULL
+      AND n.contender_id NOT IN (SELECT unnest(v_late))
+    GROUP BY n.contender_id
+    ON CONFLICT ON CONSTRAINT contender_state_pkey DO UPDATE
+    SET own_base = CASE
+            WHEN s.own_interval IS NULL OR s.own_interval = EXCLUDED.own_interval THEN coalesce(s.own_base, 0)
+            ELSE contender_rank.decayed(s.own_base + contender_rank.interval_mean(s.own_interval_sum,
+                                                                                  s.own_interval_rows),
+                                        v_factor, EXCLUDED.own_interval - s.own_interval)
+        END,
+        own_interval_sum = CASE WHEN s.own_interval = EXCLUDED.own_interval
+                                THEN s.own_interval_sum + EXCLUDED.own_interval_sum
+                                ELSE EXCLUDED.own_interval_sum END,
+        own_interval_rows = CASE WHEN s.own_interval = EXCLUDED.own_interval
+                                 THEN s.own_interval_rows + EXCLUDED.own_interval_rows
+                                 ELSE EXCLUDED.own_interval_rows END,
+        own_interval = EXCLUDED.own_interval,
+        own_newest_at = greatest(s.own_newest_at, EXCLUDED.own_newest_at);
+
+    IF cardinality(v_late) > 0 THEN
+        PERFORM contender_rank.recompute_own_state(v_late);
+    END IF;
+    PERFORM contender_rank.mark_stale(ARRAY(SELECT DISTINCT n.contender_id FROM new_rows n
+                                            WHERE n.expired_at IS NOT NULL));
+    RETURN NULL;
+END;
+$$;
+
+COMMENT ON FUNCTION contender_rank.contenders_history_after_insert() IS
+    'Trigger: folds rows inserted into contenders_history into the own metrics (rows without expired_at are '
+    'ignored) and marks stale the nodes where those contenders are current.';
+
+CREATE OR REPLACE TRIGGER contenders_history_after_insert
+    AFTER INSERT ON public.contenders_history
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION contender_rank.contenders_history_after_insert();
+
+-- History is a log: a correction or retention is rare, and the touched contenders are
+-- recomputed exactly from what remains.
+CREATE OR REPLACE FUNCTION contender_rank.contenders_history_after_change()
+RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_touched text[];
+BEGIN
+    PERFORM contender_rank.lock_state();
+    IF TG_OP = 'UPDATE' THEN
+        v_touched := ARRAY(SELECT o.contender_id FROM old_rows o UNION SELECT n.contender_id FROM new_rows n);
+    ELSE
+        v_touched := ARRAY(SELECT DISTINCT o.contender_id FROM old_rows o);
+    END IF;
+    PERFORM contender_rank.recompute_own_state(v_touched);
+    PERFORM contender_rank.mark_stale(v_touched);
+    RETURN NULL;
+END;
+$$;
+
+COMMENT ON FUNCTION contender_rank.contenders_history_after_change() IS
+    'Trigger: after UPDATE or DELETE of contenders_history, recomputes the touched contenders'' own metric and '
+    'marks their nodes stale.';
+
+CREATE OR REPLACE TRIGGER contenders_history_after_update
+    AFTER UPDATE ON public.contenders_history
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION contender_rank.contenders_history_after_change();
+CREATE OR REPLACE TRIGGER contenders_history_after_delete
+    AFTER DELETE ON public.contenders_history
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION contender_rank.contenders_history_after_change();
+
+CREATE OR REPLACE FUNCTION contender_rank.contenders_history_after_truncate()
+RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM contender_rank.rebuild_state();
+    RETURN NULL;
+END;
+$$;
+
+COMMENT ON FUNCTION contender_rank.contenders_history_after_truncate() IS
+    'Trigger: after TRUNCATE of contenders_history, rebuilds the derived state.';
+
+CREATE OR REPLACE TRIGGER contenders_history_after_truncate
+    AFTER TRUNCATE ON public.contenders_history
+    FOR EACH STATEMENT EXECUTE FUNCTION contender_rank.contenders_history_after_truncate();
+
+-- ================================================================ triggers on contenders
+
+CREATE OR REPLACE FUNCTION contender_rank.contenders_after_insert()
+RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+-- fired once per inserted row, often thousands of times in one transaction: plan once
+SET plan_cache_mode = force_generic_plan
+AS $$
+BEGIN
+    PERFORM contender_rank.lock_state();
+    PERFORM contender_rank.place_contender(NEW.contender_id, NEW.node_hotkey, NEW.netuid, NEW.task);
+    RETURN NULL;
+END;
+$$;
+
+COMMENT ON FUNCTION contender_rank.contenders_after_insert() IS
+    'Trigger: a new contender is marked current and its node stale.';
+
+CREATE OR REPLACE TRIGGER contenders_after_insert
+    AFTER INSERT ON public.contenders
+    FOR EACH ROW EXECUTE FUNCTION contender_rank.contenders_after_insert();
+
+CREATE OR REPLACE FUNCTION contender_rank.contenders_after_delete()
+RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM contender_rank.lock_state();
+    PERFORM contender_rank.forget_contenders(ARRAY(SELECT o.contender_id FROM old_rows o));
+    RETURN NULL;
+END;
+$$;
+
+COMMENT ON FUNCTION contender_rank.contenders_after_delete() IS
+    'Trigger: deleted contenders are no longer current; their nodes are stale.';
+
+CREATE OR REPLACE TRIGGER contenders_after_delete
+    AFTER DELETE ON public.contenders
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION contender_rank.contenders_after_delete();
+
+CREATE OR REPLACE FUNCTION contender_rank.contenders_after_move()
+RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM contender_rank.lock_state();
+    PERFORM contender_rank.forget_contenders(ARRAY[OLD.contender_id]);
+    PERFORM contender_rank.place_contender(NEW.contender_id, NEW.node_hotkey, NEW.netuid, NEW.task);
+    RETURN NULL;
+END;
+$$;
+
+COMMENT ON FUNCTION contender_rank.contenders_after_move() IS
+    'Trigger: a contender whose id, node or task changed is forgotten where it was and placed where it is.';
+
+CREATE OR REPLACE TRIGGER contenders_after_move
+    AFTER UPDATE OF contender_id, node_hotkey, netuid, task ON public.contenders
+    FOR EACH ROW
+    WHEN (OLD.contender_id IS DISTINCT FROM NEW.contender_id OR OLD.node_hotkey IS DISTINCT FROM NEW.node_hotkey
+          OR OLD.netuid IS DISTINCT FROM NEW.netuid OR OLD.task IS DISTINCT FROM NEW.task)
+    EXECUTE FUNCTION contender_rank.contenders_after_move();
+
+CREATE OR REPLACE FUNCTION contender_rank.contenders_after_truncate()
+RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM contender_rank.lock_state();
+    PERFORM contender_rank.forget_contenders(ARRAY(
+        SELECT s.contender_id FROM contender_rank.contender_state s WHERE s.is_current));
+    RETURN NULL;
+END;
+$$;
+
+COMMENT ON FUNCTION contender_rank.contenders_after_truncate() IS
+    'Trigger: after TRUNCATE of contenders, no contender is current.';
+
+CREATE OR REPLACE TRIGGER contenders_after_truncate
+    AFTER TRUNCATE ON public.contenders
+    FOR EACH STATEMENT EXECUTE FUNCTION contender_rank.contenders_after_truncate();
+
+-- ================================================================ triggers on the settings
+
+-- Admins edit similarities rarely and one pair can touch any node: every node is stale.
+CREATE OR REPLACE FUNCTION contender_rank.task_similarity_after_change()
+RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM contender_rank.lock_state();
+    PERFORM contender_rank.mark_stale(ARRAY(
+        SELECT s.contender_id FROM contender_rank.contender_state s WHERE s.is_current));
+    RETURN NULL;
+END;
+$$;
+
+COMMENT ON FUNCTION contender_rank.task_similarity_after_change() IS
+    'Trigger: after any change to task_similarity, every node with a current contender is stale.';
+
+CREATE OR REPLACE TRIGGER task_similarity_after_change
+    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON public.task_similarity
+    FOR EACH STATEMENT EXECUTE FUNCTION contender_rank.task_similarity_after_change();
+
+-- The decay interval and factor shape every stored metric, so a change to either rebuilds the
+-- state in the same transaction: the next ranking sees the new settings and the matching state
+-- together. history_weight is read by each ranking call.
+CREATE OR REPLACE FUNCTION contender_rank.ranking_config_after_update()
+RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM contender_rank.rebuild_state();
+    RETURN NULL;
+END;
+$$;
+
+COMMENT ON FUNCTION contender_rank.ranking_config_after_update() IS
+    'Trigger: rebuilds the derived state when decay_interval or decay_factor change.';
+
+CREATE OR REPLACE TRIGGER ranking_config_after_update
+    AFTER UPDATE ON public.ranking_config
+    FOR EACH ROW
+    WHEN (OLD.decay_interval IS DISTINCT FROM NEW.decay_interval OR OLD.decay_factor IS DISTINCT FROM NEW.decay_factor)
+    EXECUTE FUNCTION contender_rank.ranking_config_after_update();
+
+-- ================================================================ reading the state
+
+-- Every contender of the task with what decides its place: the validator's contender and node rows,
+-- read live (requests, capacity, handshake), and its contender_state row, each metric valued at
+-- as_of. On a stale node (seen only inside the transaction that made it stale) the similar metric is
+-- computed as it is read, by stale_similar(). When the state already holds history stamped after as_of, the metric
+-- comes from the definition instead (20_definition.sql). A plain SQL function without settings, so
+-- the planner inlines it into rank_contenders and explain_ranking.
+CREATE OR REPLACE FUNCTION contender_rank.task_contenders(task text, as_of timestamptz)
+RETURNS TABLE (contender_id text, node_hotkey text, node_id int, total_requests_made int, capacity float8,
+               capacity_left boolean, node_found boolean, handshaken boolean,
+               own_metric float8, similar_metric float8, history_weight float8)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    WITH config AS MATERIALIZED (
+        SELECT rc.decay_interval, rc.decay_factor, rc.history_weight,
+               contender_rank.interval_index(task_contenders.as_of, rc.decay_interval) AS as_of_k
+        FROM public.ranking_config rc
+    )
+    SELECT x.contender_id, x.node_hotkey, x.node_id, x.total_requests_made, x.capacity, x.capacity_left,
+           x.node_found, x.handshaken,
+           CASE
+               WHEN x.own_interval IS NULL THEN 0::float8
+               WHEN x.own_newest_at > task_contenders.as_of THEN
+                   coalesce((SELECT w.own_metric
+                             FROM contender_rank.own_metrics_window(ARRAY[x.contender_id], task_contenders.as_of,
+                                                                    config.decay_interval, config.decay_factor) w), 0)
+               ELSE contender_rank.decayed(x.own_value, config.decay_factor, config.as_of_k - x.own_interval)
+           END,
+           CASE
+               WHEN x.similar_interval IS NULL THEN 0::float8
+               WHEN x.similar_newest_at > task_contenders.as_of THEN
+                   coalesce((SELECT w.similar_metric
+                             FROM contender_rank.similar_metrics_window(ARRAY[x.contender_id], task_contenders.as_of,
+                                                                        config.decay_interval, config.decay_factor) w), 0)
+               ELSE contender_rank.decayed(x.similar_metric, config.decay_factor, config.as_of_k - x.similar_interval)
+           END,
+           config.history_weight
+    FROM config
+    CROSS JOIN (
+        SELECT c.contender_id, c.node_hotkey, c.node_id, c.total_requests_made, c.capacity,
+               c.consumed_capacity < c.capacity AS capacity_left,
+               n.hotkey IS NOT NULL AS node_found,
+               n.symmetric_key_uuid IS NOT NULL AS handshaken,
+               s.own_interval, s.own_newest_at,
+               s.own_base + contender_rank.interval_mean(s.own_interval_sum, s.own_interval_rows) AS own_value,
+               CASE WHEN fresh.contender_id IS NULL THEN s.similar_interval ELSE fresh.similar_interval END
+                   AS similar_interval,
+               CASE WHEN fresh.contender_id IS NULL THEN s.similar_metric ELSE fresh.similar_metric END
+                   AS similar_metric,
+               CASE WHEN fresh.contender_id IS NULL THEN s.similar_newest_at ELSE fresh.similar_newest_at END
+                   AS similar_newest_at
+        FROM public.contenders c
+        LEFT JOIN public.nodes n ON n.hotkey = c.node_hotkey AND n.netuid = c.netuid
+        LEFT JOIN contender_rank.contender_state s ON s.contender_id = c.contender_id
+        -- empty unless this transaction has made nodes stale
+        LEFT JOIN contender_rank.stale_similar() fresh ON fresh.contender_id = c.contender_id
+        WHERE c.task = task_contenders.task
+    ) x;
+END;
+
+COMMENT ON FUNCTION contender_rank.task_contenders(text, timestamptz) IS
+    'Every contender of task with what decides its place, from the derived state: capacity, node found and '
+    'handshaken, own and similar metric valued at as_of, history_weight.';
+
+-- default deny: nobody but the owner runs what is in this file (privileges.sql grants the admin
+-- what it may audit)
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA contender_rank FROM PUBLIC;

@@ -1,1 +1,0 @@
-ALTER TABLE public.ranking_config DROP COLUMN IF EXISTS retention_epsilon;

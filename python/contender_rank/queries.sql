@@ -1,0 +1,127 @@
+-- Every statement the contender_rank package sends, by name (see queries.py). The ranking's
+-- logic lives in the SQL functions of db/functions/; these only call them, read the catalog to
+-- install, and read or write the settings.
+
+-- ================================================================ install (schema.py)
+
+-- name: lock_migrations
+-- one migrate or uninstall at a time per database
+SELECT pg_advisory_xact_lock(8243061957233154050)
+
+-- name: probe_database
+SELECT to_regclass('contender_rank.installation') IS NOT NULL AS installed,
+       to_regclass('public.nodes') IS NOT NULL AS nodes,
+       to_regclass('public.contenders') IS NOT NULL AS contenders,
+       to_regclass('public.contenders_history') IS NOT NULL AS contenders_history,
+       -- release 0.1 kept yoyo's log in public
+       to_regclass('contender_rank.installation') IS NULL
+           AND to_regclass('public._yoyo_migration') IS NOT NULL
+           AND EXISTS (SELECT FROM pg_catalog.pg_class c
+                       WHERE c.relnamespace = 'public'::regnamespace AND c.relname = 'contender_state') AS release_01
+
+-- name: installation
+SELECT layout, version, state_shape, api_functions FROM contender_rank.installation
+
+-- name: host_table_columns
+SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS column_type
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE c.relnamespace = 'public'::regnamespace
+  AND c.relkind IN ('r', 'p')
+  AND c.relname = ANY (%(tables)s::text[])
+
+-- name: host_table_unique_keys
+SELECT c.relname AS table_name,
+       (SELECT array_agg(a.attname::text ORDER BY a.attname)
+        FROM pg_catalog.pg_attribute a
+        WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)) AS key_columns
+FROM pg_catalog.pg_index i
+JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+WHERE c.relnamespace = 'public'::regnamespace
+  AND c.relname = ANY (%(tables)s::text[])
+  AND i.indisunique
+  AND i.indpred IS NULL
+
+-- name: host_table_rows
+SELECT (SELECT count(*) FROM public.nodes) AS nodes,
+       (SELECT count(*) FROM public.contenders) AS contenders,
+       (SELECT count(*) FROM public.contenders_history) AS contenders_history,
+       (SELECT count(*) FROM public.contenders_history WHERE expired_at IS NULL) AS history_without_expired_at
+
+-- name: create_schema
+CREATE SCHEMA IF NOT EXISTS contender_rank;
+COMMENT ON SCHEMA contender_rank IS
+    'contender_rank''s internals: the derived state, the functions that keep and read it, yoyo''s migration log. '
+    'The API is in public: rank_contenders, explain_ranking, record_requests, close_period, prune_history, '
+    'ranking_status, and the tables task_similarity and ranking_config.'
+
+-- name: move_release_01_log
+-- release 0.1 kept yoyo's tables in public, beside the validator's
+ALTER TABLE public._yoyo_migration SET SCHEMA contender_rank;
+ALTER TABLE public._yoyo_log SET SCHEMA contender_rank;
+ALTER TABLE public._yoyo_version SET SCHEMA contender_rank;
+DROP TABLE IF EXISTS public.yoyo_lock
+
+-- name: functions_in_schema
+SELECT p.oid::regprocedure::text AS signature, p.proname::text AS name
+FROM pg_catalog.pg_proc p
+WHERE p.pronamespace = %(schema)s::regnamespace
+
+-- name: drop_function
+DROP FUNCTION IF EXISTS {signature} CASCADE
+
+-- name: contender_rank_triggers
+-- every trigger bound to one of contender_rank's functions, on any table
+SELECT t.tgname::text AS trigger_name, n.nspname::text AS table_schema, c.relname::text AS table_name
+FROM pg_catalog.pg_trigger t
+JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
+JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE p.pronamespace = 'contender_rank'::regnamespace
+  AND NOT t.tgisinternal
+ORDER BY 3, 1
+
+-- name: drop_trigger
+DROP TRIGGER {trigger} ON {table}
+
+-- name: api_signatures
+SELECT p.oid::regprocedure::text AS signature
+FROM pg_catalog.pg_proc p
+WHERE p.pronamespace = 'public'::regnamespace
+  AND p.proname = ANY (%(names)s::text[])
+
+-- name: roles
+SELECT coalesce(array_agg(r.rolname::text) FILTER (WHERE r.rolname = ANY (%(roles)s::text[])), '{}') AS existing,
+       (SELECT me.rolsuper OR me.rolcreaterole FROM pg_catalog.pg_roles me WHERE me.rolname = current_user)
+           AS may_create_roles
+FROM pg_catalog.pg_roles r
+
+-- name: record_installation
+INSERT INTO contender_rank.installation (layout, version, state_shape, api_functions)
+VALUES (%(layout)s, %(version)s, %(state_shape)s, %(api_functions)s::text[])
+ON CONFLICT (singleton) DO UPDATE
+SET version = EXCLUDED.version, state_shape = EXCLUDED.state_shape, api_functions = EXCLUDED.api_functions,
+    migrated_at = now()
+
+-- name: history_rows_per_contender
+SELECT h.contender_id, count(*) AS rows
+FROM public.contenders_history h
+WHERE h.expired_at IS NOT NULL
+GROUP BY h.contender_id
+ORDER BY h.contender_id
+
+-- name: start_rebuild
+SELECT contender_rank.start_rebuild()
+
+-- name: recompute_own_state
+SELECT contender_rank.recompute_own_state(%(contender_ids)s::text[])
+
+-- name: count_similarities
+SELECT count(*) AS rows FROM public.task_similarity
+
+-- name: drop_adopted_installation
+-- after the triggers and the API functions: what is left of contender_rank on an adopted database
+DROP TABLE public.task_similarity;
+DROP TABLE public.ranking_config;
+DROP TYPE public.ranked_contender;
+DROP SCHEMA contender_rank CASCADE
