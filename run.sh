@@ -9,8 +9,8 @@ if [ ! -x .venv/bin/python ]; then
     echo "creating .venv (first run) ..." >&2
     python3 -m venv .venv
 fi
-if ! .venv/bin/python -c "import contender_rank.demo, psycopg, psycopg_pool, yoyo" 2>/dev/null; then
+if ! .venv/bin/python -c "import contender_rank.demo, psycopg, psycopg_pool, yoyo, asyncpg" 2>/dev/null; then
     echo "installing contender_rank into .venv ..." >&2
-    .venv/bin/pip install -q --disable-pip-version-check -e . >&2
+    .venv/bin/pip install -q --disable-pip-version-check -e '.[dev]' >&2
 fi
 exec .venv/bin/python -m contender_rank demo "$@"

@@ -1,50 +1,90 @@
 """The Python API: calls the ranking's SQL functions and maps their rows, nothing more.
 
-Every function takes an open psycopg 3 connection. The ``*_async`` twins take a
-``psycopg.AsyncConnection`` and are otherwise identical. All ranking arithmetic and ordering
-happens in PostgreSQL (``rank_contenders``, ``close_period``); rows are returned in the order the
-database gives them.
+Every function takes an open psycopg 3 connection; each ``*_async`` twin takes a
+``psycopg.AsyncConnection`` and is otherwise identical (both run the same ``_Call``). All ranking
+arithmetic and ordering happens in PostgreSQL; rows come back in the order the database gives them.
+The statements are in ``queries.sql``.
 
-Writes (``close_period``, ``set_similarity``, ``delete_similarity``, ``update_config``) run in
-``conn.transaction()``: on an autocommit connection they commit before returning; inside a
-transaction of the caller they are a savepoint that the caller commits. A rejected write leaves
-the database unchanged and the connection usable.
+Writes (``record_requests``, ``close_period``, ``prune_history``, ``set_similarity``,
+``delete_similarity``, ``update_config``) run in ``conn.transaction()``: on an autocommit connection
+they commit before returning; inside a transaction of the caller they are a savepoint that the
+caller commits. A rejected write leaves the database unchanged and the connection usable.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import psycopg
-from psycopg import sql
 from psycopg.rows import class_row, dict_row
 
-from contender_rank.errors import InvalidValueError, UnknownSettingError, translated_errors
-from contender_rank.models import RankedContender, RankingConfig, Similarity
+from contender_rank import queries
+from contender_rank.errors import InvalidValueError, UnknownSettingError, check_types, translated_errors
+from contender_rank.models import ExplainedContender, RankedContender, RankingConfig, RankingStatus, Similarity
 
 # The ranking_config columns a DBA tunes; anything else passed to update_config is refused.
-SETTINGS: tuple[str, ...] = ("decay_interval", "decay_factor", "history_weight")
+SETTINGS: tuple[str, ...] = ("decay_interval", "decay_factor", "history_weight", "retention_epsilon")
 
-_CONFIG_COLUMNS = sql.SQL("decay_interval, decay_factor, history_weight, updated_at")
-_GET_CONFIG = sql.SQL("SELECT {} FROM public.ranking_config").format(_CONFIG_COLUMNS)
-_SET_SIMILARITY = sql.SQL(
-    "INSERT INTO public.task_similarity (from_task, to_task, similarity) "
-    "VALUES (%(from_task)s::text, %(to_task)s::text, %(similarity)s::float8) "
-    "ON CONFLICT (from_task, to_task) DO UPDATE SET similarity = EXCLUDED.similarity "
-    "RETURNING from_task, to_task, similarity"
-)
-_DELETE_SIMILARITY = sql.SQL(
-    "DELETE FROM public.task_similarity WHERE from_task = %(from_task)s::text AND to_task = %(to_task)s::text"
-)
-_LIST_SIMILARITIES = sql.SQL(
-    "SELECT from_task, to_task, similarity FROM public.task_similarity "
-    "ORDER BY from_task COLLATE \"C\", to_task COLLATE \"C\""
-)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Call(Generic[T]):
+    """One API call: the statement, its parameters, how rows are built and what is returned."""
+
+    query: str
+    params: Mapping[str, Any]
+    result: Callable[[list[Any]], T]
+    row_type: type | None = None  # a dataclass filled by column name; None: dict rows
+    write: bool = False
+
+
+def _run(conn: psycopg.Connection[Any], call: _Call[T]) -> T:
+    row_factory = class_row(call.row_type) if call.row_type else dict_row
+    with translated_errors(call.params):
+        if call.write:
+            with conn.transaction(), conn.cursor(row_factory=row_factory) as cur:
+                cur.execute(queries.get(call.query), call.params)
+                rows = cur.fetchall()
+        else:
+            with conn.cursor(row_factory=row_factory) as cur:
+                cur.execute(queries.get(call.query), call.params)
+                rows = cur.fetchall()
+    return call.result(rows)
+
+
+async def _run_async(conn: psycopg.AsyncConnection[Any], call: _Call[T]) -> T:
+    row_factory = class_row(call.row_type) if call.row_type else dict_row
+    with translated_errors(call.params):
+        if call.write:
+            async with conn.transaction(), conn.cursor(row_factory=row_factory) as cur:
+                await cur.execute(queries.get(call.query), call.params)
+                rows = await cur.fetchall()
+        else:
+            async with conn.cursor(row_factory=row_factory) as cur:
+                await cur.execute(queries.get(call.query), call.params)
+                rows = await cur.fetchall()
+    return call.result(rows)
+
+
+def _all(rows: list[Any]) -> list[Any]:
+    return rows
+
+
+def _one(rows: list[Any]) -> Any:
+    assert len(rows) == 1, f"expected one row, got {len(rows)}"
+    return rows[0]
+
+
+def _column(name: str) -> Callable[[list[Any]], Any]:
+    return lambda rows: _one(rows)[name]
 
 
 def _checked_as_of(as_of: datetime | None) -> None:
+    check_types(as_of=(as_of, datetime, True))
     if as_of is not None and (as_of.tzinfo is None or as_of.tzinfo.utcoffset(as_of) is None):
         raise InvalidValueError(
             f"as_of = {as_of.isoformat()} has no time zone: pass an aware datetime "
@@ -53,26 +93,71 @@ def _checked_as_of(as_of: datetime | None) -> None:
         )
 
 
-def _rank_query(task: str, top_x: int, as_of: datetime | None) -> tuple[sql.Composed, dict[str, Any]]:
+# -- the calls -------------------------------------------------------------------------------------
+
+
+def _rank(task: str, top_x: int, as_of: datetime | None) -> _Call[list[RankedContender]]:
+    check_types(task=(task, str, False), top_x=(top_x, int, False))
     _checked_as_of(as_of)
-    params: dict[str, Any] = {"task": task, "top_x": top_x}
-    # leaving as_of out lets the function's own default (now()) apply
-    arguments = [sql.SQL("%(task)s::text"), sql.SQL("%(top_x)s::int")]
-    if as_of is not None:
-        arguments.append(sql.SQL("%(as_of)s::timestamptz"))
-        params["as_of"] = as_of
-    query = sql.SQL("SELECT * FROM public.rank_contenders({})").format(sql.SQL(", ").join(arguments))
-    return query, params
+    return _Call("rank_contenders", {"task": task, "top_x": top_x, "as_of": as_of}, _all, RankedContender)
 
 
-def _close_query(as_of: datetime | None) -> tuple[sql.Composed, dict[str, Any]]:
+def _explain(task: str, as_of: datetime | None, history_weight: float | None, decay_factor: float | None,
+             decay_interval: timedelta | str | None) -> _Call[list[ExplainedContender]]:
+    check_types(task=(task, str, False), history_weight=(history_weight, (int, float), True),
+                decay_factor=(decay_factor, (int, float), True),
+                decay_interval=(decay_interval, (timedelta, str), True))
     _checked_as_of(as_of)
-    if as_of is None:
-        return sql.SQL("SELECT public.close_period() AS closed").format(), {}
-    return sql.SQL("SELECT public.close_period(%(as_of)s::timestamptz) AS closed").format(), {"as_of": as_of}
+    params = {"task": task, "as_of": as_of, "history_weight": history_weight, "decay_factor": decay_factor,
+              "decay_interval": decay_interval}
+    return _Call("explain_ranking", params, _all, ExplainedContender)
 
 
-def _update_config_query(changes: Mapping[str, object]) -> sql.Composed:
+def _record(contender_id: str, requests: int, consumed_capacity: float, requests_429: int,
+            requests_500: int) -> _Call[bool]:
+    check_types(contender_id=(contender_id, str, False), requests=(requests, int, False),
+                consumed_capacity=(consumed_capacity, (int, float), False),
+                requests_429=(requests_429, int, False), requests_500=(requests_500, int, False))
+    params = {"contender_id": contender_id, "requests": requests, "consumed_capacity": consumed_capacity,
+              "requests_429": requests_429, "requests_500": requests_500}
+    return _Call("record_requests", params, _column("found"), write=True)
+
+
+def _close(as_of: datetime | None) -> _Call[int]:
+    _checked_as_of(as_of)
+    return _Call("close_period", {"as_of": as_of}, _column("closed"), write=True)
+
+
+def _prune(as_of: datetime | None) -> _Call[int]:
+    _checked_as_of(as_of)
+    return _Call("prune_history", {"as_of": as_of}, _column("removed"), write=True)
+
+
+def _status() -> _Call[RankingStatus]:
+    return _Call("ranking_status", {}, _one, RankingStatus)
+
+
+def _set_similarity(from_task: str, to_task: str, similarity: float) -> _Call[Similarity]:
+    check_types(from_task=(from_task, str, False), to_task=(to_task, str, False),
+                similarity=(similarity, (int, float), False))
+    params = {"from_task": from_task, "to_task": to_task, "similarity": similarity}
+    return _Call("set_similarity", params, _one, Similarity, write=True)
+
+
+def _delete_similarity(from_task: str, to_task: str) -> _Call[bool]:
+    check_types(from_task=(from_task, str, False), to_task=(to_task, str, False))
+    return _Call("delete_similarity", {"from_task": from_task, "to_task": to_task}, bool, write=True)
+
+
+def _list_similarities() -> _Call[list[Similarity]]:
+    return _Call("list_similarities", {}, _all, Similarity)
+
+
+def _get_config() -> _Call[RankingConfig]:
+    return _Call("get_config", {}, _one, RankingConfig)
+
+
+def _update_config(changes: Mapping[str, object]) -> _Call[RankingConfig]:
     unknown = sorted(set(changes) - set(SETTINGS))
     if unknown:
         raise UnknownSettingError(
@@ -80,158 +165,149 @@ def _update_config_query(changes: Mapping[str, object]) -> sql.Composed:
         )
     if not changes:
         raise InvalidValueError(f"nothing to change: pass at least one of {', '.join(SETTINGS)}")
-    assignments = sql.SQL(", ").join(
-        sql.SQL("{} = {}").format(sql.Identifier(name), sql.Placeholder(name)) for name in changes
-    )
-    return sql.SQL("UPDATE public.ranking_config SET {} RETURNING {}").format(assignments, _CONFIG_COLUMNS)
+    check_types(**{name: (value, (timedelta, str) if name == "decay_interval" else (int, float), False)
+                   for name, value in changes.items()})
+    params = {name: changes.get(name) for name in SETTINGS}
+    return _Call("update_config", params, _one, RankingConfig, write=True)
 
 
-# -- synchronous: psycopg.Connection -----------------------------------------------------------
+# -- synchronous: psycopg.Connection ---------------------------------------------------------------
 
 
 def rank_contenders(
     conn: psycopg.Connection[Any], task: str, top_x: int = 5, as_of: datetime | None = None
 ) -> list[RankedContender]:
     """The eligible contenders of ``task``, best first, at most ``top_x``; ``as_of`` defaults to now()."""
-    query, params = _rank_query(task, top_x, as_of)
-    with translated_errors(params), conn.cursor(row_factory=class_row(RankedContender)) as cur:
-        cur.execute(query, params)
-        return cur.fetchall()
+    return _run(conn, _rank(task, top_x, as_of))
+
+
+def explain_ranking(
+    conn: psycopg.Connection[Any], task: str, as_of: datetime | None = None, *,
+    history_weight: float | None = None, decay_factor: float | None = None,
+    decay_interval: timedelta | str | None = None,
+) -> list[ExplainedContender]:
+    """Every contender of ``task``, eligible or not, with its place and why; with proposed settings also
+    the place each would take under them. Changes nothing."""
+    return _run(conn, _explain(task, as_of, history_weight, decay_factor, decay_interval))
+
+
+def record_requests(
+    conn: psycopg.Connection[Any], contender_id: str, requests: int = 1, consumed_capacity: float = 0.0,
+    requests_429: int = 0, requests_500: int = 0,
+) -> bool:
+    """Add to a contender's per-request counters in one update; False when there is no such contender."""
+    return _run(conn, _record(contender_id, requests, consumed_capacity, requests_429, requests_500))
 
 
 def close_period(conn: psycopg.Connection[Any], as_of: datetime | None = None) -> int:
-    """Close the current period (score, append to history, reset counters); returns how many contenders."""
-    query, params = _close_query(as_of)
-    with translated_errors(params), conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(query, params)
-        row = cur.fetchone()
-    assert row is not None
-    return int(row["closed"])
+    """Close the current period (standalone layout): score, append to history, reset counters; returns
+    how many contenders were closed (0 for a retry in the same decay interval with nothing new)."""
+    return _run(conn, _close(as_of))
+
+
+def prune_history(conn: psycopg.Connection[Any], as_of: datetime | None = None) -> int:
+    """Delete history too old to move any metric by ``retention_epsilon``; returns the rows deleted."""
+    return _run(conn, _prune(as_of))
+
+
+def ranking_status(conn: psycopg.Connection[Any]) -> RankingStatus:
+    """The installed layout and version, and what the ranking reads."""
+    return _run(conn, _status())
 
 
 def set_similarity(conn: psycopg.Connection[Any], from_task: str, to_task: str, similarity: float) -> Similarity:
     """Insert or replace the directed similarity ``from_task -> to_task`` (0..1)."""
-    params: dict[str, Any] = {"from_task": from_task, "to_task": to_task, "similarity": similarity}
-    with translated_errors(params), conn.transaction(), conn.cursor(row_factory=class_row(Similarity)) as cur:
-        cur.execute(_SET_SIMILARITY, params)
-        row = cur.fetchone()
-    assert row is not None
-    return row
+    return _run(conn, _set_similarity(from_task, to_task, similarity))
 
 
 def delete_similarity(conn: psycopg.Connection[Any], from_task: str, to_task: str) -> bool:
     """Remove ``from_task -> to_task`` (a missing pair means 0); False if there was no such row."""
-    params: dict[str, Any] = {"from_task": from_task, "to_task": to_task}
-    with translated_errors(params), conn.transaction(), conn.cursor() as cur:
-        cur.execute(_DELETE_SIMILARITY, params)
-        return cur.rowcount > 0
+    return _run(conn, _delete_similarity(from_task, to_task))
 
 
 def list_similarities(conn: psycopg.Connection[Any]) -> list[Similarity]:
     """Every similarity row, ordered by from_task then to_task."""
-    with translated_errors(), conn.cursor(row_factory=class_row(Similarity)) as cur:
-        cur.execute(_LIST_SIMILARITIES)
-        return cur.fetchall()
+    return _run(conn, _list_similarities())
 
 
 def get_config(conn: psycopg.Connection[Any]) -> RankingConfig:
     """The current ranking_config row."""
-    with translated_errors(), conn.cursor(row_factory=class_row(RankingConfig)) as cur:
-        cur.execute(_GET_CONFIG)
-        row = cur.fetchone()
-    assert row is not None, "ranking_config always holds one row"
-    return row
+    return _run(conn, _get_config())
 
 
-def update_config(
-    conn: psycopg.Connection[Any], **changes: timedelta | str | float | None
-) -> RankingConfig:
-    """Change some of ``decay_interval``, ``decay_factor``, ``history_weight``; returns the new row.
-
-    The change applies to the very next ranking call. Unknown names raise ``UnknownSettingError``
-    and out-of-range values ``InvalidValueError``; either way nothing is changed.
-    """
-    query = _update_config_query(changes)
-    with translated_errors(changes), conn.transaction(), conn.cursor(row_factory=class_row(RankingConfig)) as cur:
-        cur.execute(query, changes)
-        row = cur.fetchone()
-    assert row is not None
-    return row
+def update_config(conn: psycopg.Connection[Any], **changes: timedelta | str | float) -> RankingConfig:
+    """Change some of ``decay_interval``, ``decay_factor``, ``history_weight``, ``retention_epsilon``;
+    returns the new row. The change applies to the very next ranking call. Unknown names raise
+    ``UnknownSettingError`` and out-of-range values ``InvalidValueError``; either way nothing changes."""
+    return _run(conn, _update_config(changes))
 
 
-# -- asynchronous: psycopg.AsyncConnection ------------------------------------------------------
+# -- asynchronous: psycopg.AsyncConnection ---------------------------------------------------------
 
 
 async def rank_contenders_async(
     conn: psycopg.AsyncConnection[Any], task: str, top_x: int = 5, as_of: datetime | None = None
 ) -> list[RankedContender]:
     """``rank_contenders`` for an ``AsyncConnection``."""
-    query, params = _rank_query(task, top_x, as_of)
-    with translated_errors(params):
-        async with conn.cursor(row_factory=class_row(RankedContender)) as cur:
-            await cur.execute(query, params)
-            return await cur.fetchall()
+    return await _run_async(conn, _rank(task, top_x, as_of))
+
+
+async def explain_ranking_async(
+    conn: psycopg.AsyncConnection[Any], task: str, as_of: datetime | None = None, *,
+    history_weight: float | None = None, decay_factor: float | None = None,
+    decay_interval: timedelta | str | None = None,
+) -> list[ExplainedContender]:
+    """``explain_ranking`` for an ``AsyncConnection``."""
+    return await _run_async(conn, _explain(task, as_of, history_weight, decay_factor, decay_interval))
+
+
+async def record_requests_async(
+    conn: psycopg.AsyncConnection[Any], contender_id: str, requests: int = 1, consumed_capacity: float = 0.0,
+    requests_429: int = 0, requests_500: int = 0,
+) -> bool:
+    """``record_requests`` for an ``AsyncConnection``."""
+    return await _run_async(conn, _record(contender_id, requests, consumed_capacity, requests_429, requests_500))
 
 
 async def close_period_async(conn: psycopg.AsyncConnection[Any], as_of: datetime | None = None) -> int:
     """``close_period`` for an ``AsyncConnection``."""
-    query, params = _close_query(as_of)
-    with translated_errors(params):
-        async with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
-            await cur.execute(query, params)
-            row = await cur.fetchone()
-    assert row is not None
-    return int(row["closed"])
+    return await _run_async(conn, _close(as_of))
+
+
+async def prune_history_async(conn: psycopg.AsyncConnection[Any], as_of: datetime | None = None) -> int:
+    """``prune_history`` for an ``AsyncConnection``."""
+    return await _run_async(conn, _prune(as_of))
+
+
+async def ranking_status_async(conn: psycopg.AsyncConnection[Any]) -> RankingStatus:
+    """``ranking_status`` for an ``AsyncConnection``."""
+    return await _run_async(conn, _status())
 
 
 async def set_similarity_async(
     conn: psycopg.AsyncConnection[Any], from_task: str, to_task: str, similarity: float
 ) -> Similarity:
     """``set_similarity`` for an ``AsyncConnection``."""
-    params: dict[str, Any] = {"from_task": from_task, "to_task": to_task, "similarity": similarity}
-    with translated_errors(params):
-        async with conn.transaction(), conn.cursor(row_factory=class_row(Similarity)) as cur:
-            await cur.execute(_SET_SIMILARITY, params)
-            row = await cur.fetchone()
-    assert row is not None
-    return row
+    return await _run_async(conn, _set_similarity(from_task, to_task, similarity))
 
 
 async def delete_similarity_async(conn: psycopg.AsyncConnection[Any], from_task: str, to_task: str) -> bool:
     """``delete_similarity`` for an ``AsyncConnection``."""
-    params: dict[str, Any] = {"from_task": from_task, "to_task": to_task}
-    with translated_errors(params):
-        async with conn.transaction(), conn.cursor() as cur:
-            await cur.execute(_DELETE_SIMILARITY, params)
-            return cur.rowcount > 0
+    return await _run_async(conn, _delete_similarity(from_task, to_task))
 
 
 async def list_similarities_async(conn: psycopg.AsyncConnection[Any]) -> list[Similarity]:
     """``list_similarities`` for an ``AsyncConnection``."""
-    with translated_errors():
-        async with conn.cursor(row_factory=class_row(Similarity)) as cur:
-            await cur.execute(_LIST_SIMILARITIES)
-            return await cur.fetchall()
+    return await _run_async(conn, _list_similarities())
 
 
 async def get_config_async(conn: psycopg.AsyncConnection[Any]) -> RankingConfig:
     """``get_config`` for an ``AsyncConnection``."""
-    with translated_errors():
-        async with conn.cursor(row_factory=class_row(RankingConfig)) as cur:
-            await cur.execute(_GET_CONFIG)
-            row = await cur.fetchone()
-    assert row is not None, "ranking_config always holds one row"
-    return row
+    return await _run_async(conn, _get_config())
 
 
 async def update_config_async(
-    conn: psycopg.AsyncConnection[Any], **changes: timedelta | str | float | None
+    conn: psycopg.AsyncConnection[Any], **changes: timedelta | str | float
 ) -> RankingConfig:
     """``update_config`` for an ``AsyncConnection``."""
-    query = _update_config_query(changes)
-    with translated_errors(changes):
-        async with conn.transaction(), conn.cursor(row_factory=class_row(RankingConfig)) as cur:
-            await cur.execute(query, changes)
-            row = await cur.fetchone()
-    assert row is not None
-    return row
+    return await _run_async(conn, _update_config(changes))

@@ -35,7 +35,7 @@ from psycopg.rows import class_row, dict_row
 from contender_rank.cli import CliError
 from contender_rank.embedded import EmbeddedPostgres, EmbeddedPostgresError, find_bin_dir
 from contender_rank.schema import migrate
-from contender_rank.testing import create_database, drop_database, new_database_name
+from contender_rank.databases import create_database, drop_database, new_database_name
 
 SCRIPTS = Path(__file__).resolve().parent / "bench_sql"
 PERIOD = timedelta(minutes=30)

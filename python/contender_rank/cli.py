@@ -1,77 +1,141 @@
-"""``python -m contender_rank`` / ``contender-rank``: one entry point, a subcommand per job.
+"""``python -m contender_rank`` / ``contender-rank``: one entry point, a command per job.
 
-Each command module exposes ``register(subparsers)``, adding its subcommand with a ``handler``
-default that takes the parsed arguments and returns an exit code. Expected failures raise
-``CliError`` (or a database error) and are printed as one line, never as a traceback.
+Operator commands (``commands.py``) work on the database the user names; developer tools (``demo``,
+``bench``, ``simulate``) create throwaway databases of their own and never touch the user's. Each
+command module exposes ``register(subparsers)``, adding its commands with a ``handler`` default that
+takes the parsed arguments and returns an exit code. Expected failures raise ``CliError`` (or a
+typed API error) and are printed as one line, never as a traceback, with any password redacted.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from typing import NoReturn
 
 import psycopg
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "contender_rank.commands",
-    "contender_rank.bench",
-    "contender_rank.retention",
-    "contender_rank.demo",
-    "contender_rank.simulate",
-)
+from contender_rank import __version__
+from contender_rank.databases import redacted
+from contender_rank.embedded import EmbeddedPostgresError
+from contender_rank.errors import ContenderRankError
+
+OPERATOR_COMMANDS = "contender_rank.commands"
+DEVELOPER_TOOLS: tuple[str, ...] = ("contender_rank.demo", "contender_rank.bench", "contender_rank.simulate")
+DSN_HELP = "PostgreSQL connection string (default: $DATABASE_URL); accepted before or after the command"
 
 
 class CliError(Exception):
     """An expected failure: printed as one line, exit status 2."""
 
 
-def resolve_dsn(args: argparse.Namespace) -> str:
-    dsn = getattr(args, "dsn", None) or os.environ.get("DATABASE_URL")
-    if not dsn:
-        raise CliError("no database: set DATABASE_URL or pass --dsn (e.g. postgresql://user@host:5432/db)")
-    return dsn
+# -- argument types shared by every command -----------------------------------------------------------
+
+
+def parse_timestamp(text: str) -> datetime:
+    """An ISO 8601 time with a UTC offset: a naive time would be read in the server's TimeZone."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 time with a UTC offset, e.g. 2025-01-01T05:00:00+00:00 or ...Z"
+        )
+    return value
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}")
+    return value
+
+
+def number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
 
 
 class _Parser(argparse.ArgumentParser):
-    """Usage errors (unknown subcommand, bad value) as one line; the usage is one --help away."""
+    """Usage errors (unknown command, bad value) as one line, the password of a DSN never shown."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+        self.exit(2, f"{self.prog}: {redacted(message)} (see {self.prog} --help)\n")
+
+
+def _listing(subparsers: argparse._SubParsersAction, names: Sequence[str]) -> str:
+    helps = {action.dest: action.help or "" for action in subparsers._choices_actions}
+    width = max(len(name) for name in subparsers.choices) + 2
+    return "\n".join(f"  {name:<{width}}{helps.get(name, '')}" for name in names)
+
+
+def _accept_dsn_everywhere(parser: argparse.ArgumentParser) -> None:
+    """Every command accepts --dsn after its name too (SUPPRESS keeps a --dsn given before it)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in set(action.choices.values()):
+                if "--dsn" not in sub._option_string_actions:
+                    sub.add_argument("--dsn", default=argparse.SUPPRESS, help=DSN_HELP)
+                _accept_dsn_everywhere(sub)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="contender-rank",
+        usage="%(prog)s [--dsn DSN] [--version] COMMAND [ARGS]",
         description="Rank a validator's contenders in PostgreSQL: load, decayed history and similar tasks.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--dsn", help="PostgreSQL connection string (default: $DATABASE_URL)")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMAND_MODULES:
+    parser.add_argument("--dsn", help=DSN_HELP)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    # the commands are listed in two groups below (the epilog), not in argparse's one block
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
+                                       help=argparse.SUPPRESS)
+    before = len(subparsers._choices_actions)
+    importlib.import_module(OPERATOR_COMMANDS).register(subparsers)
+    operators = [action.dest for action in subparsers._choices_actions[before:]]
+    for name in DEVELOPER_TOOLS:
         importlib.import_module(name).register(subparsers)
+    tools = [action.dest for action in subparsers._choices_actions if action.dest not in operators]
+    parser.epilog = (
+        "operator commands (on the database in --dsn or $DATABASE_URL):\n" + _listing(subparsers, operators)
+        + "\n\ndeveloper tools (throwaway databases of their own; never touch yours):\n"
+        + _listing(subparsers, tools)
+        + "\n\nCOMMAND --help shows a command's options."
+    )
+    _accept_dsn_everywhere(parser)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
     try:
         return int(args.handler(args) or 0)
-    except CliError as error:
-        print(f"contender-rank: {error}", file=sys.stderr)
+    except (CliError, ContenderRankError, EmbeddedPostgresError) as error:
+        print(f"contender-rank: {redacted(str(error))}", file=sys.stderr)
         return 2
     except psycopg.OperationalError as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        print(f"contender-rank: cannot reach the database: {first_line}", file=sys.stderr)
+        print(f"contender-rank: cannot reach the database: {redacted(first_line)}", file=sys.stderr)
         return 2
     except psycopg.Error as error:
         diag = getattr(error, "diag", None)
         message = (diag.message_primary if diag and diag.message_primary else str(error)).strip()
         hint = f" ({diag.message_hint})" if diag and diag.message_hint else ""
-        print(f"contender-rank: {message}{hint}", file=sys.stderr)
+        print(f"contender-rank: {redacted(message)}{hint}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

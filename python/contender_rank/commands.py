@@ -1,122 +1,126 @@
-"""Database subcommands: migrate, rank, similarity, config, close-period.
+"""Operator commands: on the database in ``--dsn`` or ``$DATABASE_URL``.
 
-Each prints a readable table by default and stable JSON with ``--json``. Values are checked by
-the database; a rejected value comes back as one line saying what is allowed.
+    migrate, uninstall, status, rank, explain, similarity set|list|delete, config show|set,
+    close-period, prune
+
+Each prints a readable table by default and stable JSON with ``--json`` where it reads something.
+Values are checked by the database; a rejected value comes back as one line saying what is allowed.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
 
-from contender_rank import api
-from contender_rank.cli import CliError, resolve_dsn
-from contender_rank.errors import ContenderRankError
-from contender_rank.models import RankedContender, RankingConfig
-from contender_rank.schema import migrate
+from contender_rank import api, queries
+from contender_rank.cli import CliError, number, parse_timestamp, positive_int
+from contender_rank.databases import given_dsn
+from contender_rank.models import ExplainedContender, RankedContender, RankingConfig, RankingStatus
+from contender_rank.schema import ROLES, MigrateResult, migrate, uninstall
 
-Handler = Callable[[argparse.Namespace], int]
+_JSON_HELP = "print stable JSON instead of a table"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    migrate_parser = _command(subparsers, "migrate",
-                              "apply the migrations and every SQL function to the database (idempotent)")
-    migrate_parser.set_defaults(handler=run_migrate)
+    cmd = _command(subparsers, "migrate", "install or upgrade contender_rank in the database (idempotent)",
+                   "Applies the migrations and every SQL function in one transaction: all or nothing. On a "
+                   "database holding nineteen's nodes, contenders and contenders_history it installs beside "
+                   "them (adoption); on an empty one it creates its own.")
+    cmd.add_argument("--rebuild", action="store_true",
+                     help="recompute the derived state from the tables even when its definitions did not change")
+    cmd.set_defaults(handler=run_migrate)
 
-    rank = _command(subparsers, "rank", "the eligible contenders of TASK, best first, with why")
-    rank.add_argument("task", metavar="TASK", help="task (model) name, e.g. chat-llama-3-1-8b")
-    rank.add_argument("--top", type=_positive_int, default=5, metavar="N", help="at most N contenders (default 5)")
-    rank.add_argument("--as-of", type=parse_timestamp, metavar="TS",
-                      help="rank as of this ISO 8601 time with a UTC offset (default: now)")
-    _add_json(rank)
-    rank.set_defaults(handler=run_rank)
+    cmd = _command(subparsers, "uninstall", "remove everything contender_rank added to an adopted nineteen database",
+                   "Drops contender_rank's triggers on nineteen's tables, its functions, task_similarity, "
+                   "ranking_config and its schema, in one transaction; nineteen's tables keep their definitions "
+                   "and rows. Refused in the standalone layout, where the tables are contender_rank's own.")
+    cmd.set_defaults(handler=run_uninstall)
+
+    cmd = _command(subparsers, "status", "the installed layout and version, and what the ranking reads")
+    _add_json(cmd)
+    cmd.set_defaults(handler=run_status)
+
+    cmd = _command(subparsers, "rank", "the eligible contenders of TASK, best first, with why")
+    cmd.add_argument("task", metavar="TASK", help="task (model) name, e.g. chat-llama-3-1-8b")
+    cmd.add_argument("--top", type=positive_int, default=5, metavar="N", help="at most N contenders (default 5)")
+    _add_as_of(cmd, "rank as of this time")
+    _add_json(cmd)
+    cmd.set_defaults(handler=run_rank)
+
+    cmd = _command(subparsers, "explain", "every contender of TASK, eligible or not, and why; preview a retune",
+                   "Lists every contender of TASK with its place in the ranking or why it is excluded (no "
+                   "capacity, node missing, node not handshaken), whether it has capacity left, and its metrics. "
+                   "With proposed settings it shows the place each contender would take under them beside "
+                   "today's, and changes nothing.")
+    cmd.add_argument("task", metavar="TASK", help="task (model) name")
+    _add_as_of(cmd, "explain as of this time")
+    _add_settings(cmd, "a proposed")
+    _add_json(cmd)
+    cmd.set_defaults(handler=run_explain)
 
     similarity = subparsers.add_parser("similarity", help="directed task similarity (task_similarity rows)")
-    similarity_commands = similarity.add_subparsers(dest="similarity_command", metavar="ACTION", required=True)
-    set_similarity = _command(similarity_commands, "set", "set FROM -> TO to VALUE in [0, 1] (insert or replace)")
-    set_similarity.add_argument("from_task", metavar="FROM", help="task whose metric is borrowed")
-    set_similarity.add_argument("to_task", metavar="TO", help="task that borrows it")
-    set_similarity.add_argument("value", metavar="VALUE", type=_number, help="similarity, 0 to 1")
-    set_similarity.set_defaults(handler=run_similarity_set)
-    list_similarity = _command(similarity_commands, "list", "every similarity row")
-    _add_json(list_similarity)
-    list_similarity.set_defaults(handler=run_similarity_list)
-    delete_similarity = _command(similarity_commands, "delete", "remove FROM -> TO (a missing pair means 0)")
-    delete_similarity.add_argument("from_task", metavar="FROM")
-    delete_similarity.add_argument("to_task", metavar="TO")
-    delete_similarity.set_defaults(handler=run_similarity_delete)
+    actions = similarity.add_subparsers(dest="similarity_command", metavar="ACTION", required=True)
+    cmd = _command(actions, "set", "set FROM -> TO to VALUE in [0, 1] (insert or replace)")
+    cmd.add_argument("from_task", metavar="FROM", help="task whose metric is borrowed")
+    cmd.add_argument("to_task", metavar="TO", help="task that borrows it")
+    cmd.add_argument("value", metavar="VALUE", type=number, help="similarity, 0 to 1")
+    cmd.set_defaults(handler=run_similarity_set)
+    cmd = _command(actions, "list", "every similarity row")
+    _add_json(cmd)
+    cmd.set_defaults(handler=run_similarity_list)
+    cmd = _command(actions, "delete", "remove FROM -> TO (a missing pair means 0)")
+    cmd.add_argument("from_task", metavar="FROM")
+    cmd.add_argument("to_task", metavar="TO")
+    cmd.set_defaults(handler=run_similarity_delete)
 
-    config = subparsers.add_parser("config", help="the ranking's tunables (the ranking_config row)")
-    config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
-    show = _command(config_commands, "show", "print decay_interval, decay_factor, history_weight")
-    _add_json(show)
-    show.set_defaults(handler=run_config_show)
-    set_config = _command(config_commands, "set", "change some settings; applies to the next ranking call")
-    set_config.add_argument("--decay-interval", metavar="INTERVAL",
-                            help="PostgreSQL interval > 0, e.g. '1 hour' or '30 minutes'")
-    set_config.add_argument("--decay-factor", type=_number, metavar="F",
-                            help="0 < F <= 1 (1: no decay)")
-    set_config.add_argument("--history-weight", type=_number, metavar="W",
-                            help="finite, >= 0 (0: pure load balancing)")
-    _add_json(set_config)
-    set_config.set_defaults(handler=run_config_set)
+    config = subparsers.add_parser("config", help="the ranking's settings (the ranking_config row)")
+    actions = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    cmd = _command(actions, "show", "print every setting")
+    _add_json(cmd)
+    cmd.set_defaults(handler=run_config_show)
+    cmd = _command(actions, "set", "change some settings; applies to the next ranking call")
+    _add_settings(cmd, "the new")
+    cmd.add_argument("--retention-epsilon", type=number, metavar="E",
+                     help="0 <= E <= 1: how much prune may move any metric (0 keeps all history)")
+    _add_json(cmd)
+    cmd.set_defaults(handler=run_config_set)
 
-    close = _command(subparsers, "close-period",
-                     "end the period: score every contender, append it to history, reset its counters")
-    close.add_argument("--as-of", type=parse_timestamp, metavar="TS",
-                       help="stamp the history rows with this ISO 8601 time with a UTC offset (default: now)")
-    close.set_defaults(handler=run_close_period)
+    cmd = _command(subparsers, "close-period",
+                   "standalone layout: end the period (score, append to history, reset the counters)")
+    _add_as_of(cmd, "stamp the history rows with this time")
+    cmd.set_defaults(handler=run_close_period)
 
-
-# -- argument types --------------------------------------------------------------------------------
+    cmd = _command(subparsers, "prune",
+                   "delete history whose remaining weight is below ranking_config.retention_epsilon")
+    _add_as_of(cmd, "prune as of this time")
+    cmd.set_defaults(handler=run_prune)
 
 
-def parse_timestamp(text: str) -> datetime:
-    """An ISO 8601 time with a UTC offset: a naive time would be read in the server's TimeZone."""
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        value = None
-    if value is None or value.tzinfo is None:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not an ISO 8601 time with a UTC offset, e.g. 2025-01-01T05:00:00+00:00 or ...Z"
-        )
-    return value
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}")
-    return value
-
-
-def _number(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
-
-
-def _command(subparsers: argparse._SubParsersAction, name: str, help_text: str) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser(name, help=help_text, description=help_text)
-    # also accepted after the subcommand; SUPPRESS keeps a --dsn given before it
-    parser.add_argument("--dsn", default=argparse.SUPPRESS, help="PostgreSQL connection string (default: $DATABASE_URL)")
-    return parser
+def _command(subparsers: argparse._SubParsersAction, name: str, help_text: str,
+             description: str | None = None) -> argparse.ArgumentParser:
+    return subparsers.add_parser(name, help=help_text, description=description or help_text)
 
 
 def _add_json(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print stable JSON instead of a table")
+    parser.add_argument("--json", action="store_true", help=_JSON_HELP)
+
+
+def _add_as_of(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--as-of", type=parse_timestamp, metavar="TS",
+                        help=f"{what}: ISO 8601 with a UTC offset, e.g. 2025-01-01T05:00:00Z (default: now)")
+
+
+def _add_settings(parser: argparse.ArgumentParser, which: str) -> None:
+    parser.add_argument("--history-weight", type=number, metavar="W", help=f"{which} weight, finite and >= 0")
+    parser.add_argument("--decay-factor", type=number, metavar="F", help=f"{which} decay factor, 0 < F <= 1")
+    parser.add_argument("--decay-interval", metavar="INTERVAL",
+                        help=f"{which} decay interval, a PostgreSQL interval > 0, e.g. '1 hour'")
 
 
 # -- output ---------------------------------------------------------------------------------------
@@ -125,7 +129,7 @@ def _add_json(parser: argparse.ArgumentParser) -> None:
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """A plain-text table: numbers right-aligned, text left-aligned."""
     cells = [[_cell(value) for value in row] for row in rows]
-    numeric = [all(isinstance(row[i], int | float) and not isinstance(row[i], bool) for row in rows) and bool(rows)
+    numeric = [bool(rows) and all(isinstance(row[i], int | float) and not isinstance(row[i], bool) for row in rows)
                for i in range(len(headers))]
     widths = [max([len(header)] + [len(row[i]) for row in cells]) for i, header in enumerate(headers)]
 
@@ -137,6 +141,8 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> st
 
 
 def _cell(value: object) -> str:
+    if value is None:
+        return "-"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
@@ -157,22 +163,25 @@ def interval_text(value: timedelta) -> str:
     return text or "0 seconds"
 
 
-def ranked_json(row: RankedContender) -> dict[str, Any]:
-    return asdict(row)
-
-
 def config_json(config: RankingConfig) -> dict[str, Any]:
     return {
         "decay_interval": interval_text(config.decay_interval),
         "decay_interval_seconds": config.decay_interval.total_seconds(),
         "decay_factor": config.decay_factor,
         "history_weight": config.history_weight,
+        "retention_epsilon": config.retention_epsilon,
         "updated_at": config.updated_at.isoformat(),
     }
 
 
 def print_json(value: object) -> None:
-    print(json.dumps(value, indent=2))
+    print(json.dumps(value, indent=2, default=_json_default))
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
 RANK_HEADERS = ("#", "contender_id", "node_hotkey", "requests", "own_metric", "similar_metric",
@@ -185,58 +194,161 @@ def rank_rows(rows: Sequence[RankedContender]) -> list[list[object]]:
             for position, row in enumerate(rows, start=1)]
 
 
+# -- the database ---------------------------------------------------------------------------------
+
+
+def require_dsn(args: argparse.Namespace) -> str:
+    dsn = given_dsn(getattr(args, "dsn", None))
+    if not dsn:
+        raise CliError("no database: set DATABASE_URL or pass --dsn (e.g. postgresql://user@host:5432/db)")
+    return dsn
+
+
+def connect(args: argparse.Namespace) -> psycopg.Connection[Any]:
+    """An autocommit connection to an installed database; NOTICEs (e.g. from close_period) are printed."""
+    conn = psycopg.connect(require_dsn(args), autocommit=True)
+    row = conn.execute(queries.get("installed")).fetchone()
+    if not (row and row[0]):
+        conn.close()
+        raise CliError("contender_rank is not installed in this database (or is an older release): "
+                       "run `contender-rank migrate` first")
+    conn.add_notice_handler(lambda diag: print(diag.message_primary))
+    return conn
+
+
 # -- handlers -------------------------------------------------------------------------------------
 
 
-def _expected_errors(handler: Handler) -> Handler:
-    """The API's typed errors are expected failures: one line, exit 2."""
-
-    @functools.wraps(handler)
-    def wrapper(args: argparse.Namespace) -> int:
-        try:
-            return handler(args)
-        except ContenderRankError as error:
-            raise CliError(str(error)) from error
-
-    return wrapper
-
-
-def _connect(args: argparse.Namespace) -> psycopg.Connection[Any]:
-    return psycopg.connect(resolve_dsn(args), autocommit=True)
-
-
 def run_migrate(args: argparse.Namespace) -> int:
-    result = migrate(resolve_dsn(args))
-    applied = ", ".join(result.migrations_applied) or "none (already up to date)"
-    print(f"migrations applied: {applied}")
-    print(f"functions applied: {len(result.functions_applied)}")
+    result = migrate(require_dsn(args), rebuild=args.rebuild, progress=print)
+    for line in migrate_report(result):
+        print(line)
     return 0
 
 
-@_expected_errors
+def migrate_report(result: MigrateResult) -> list[str]:
+    layout = {"standalone": "standalone (contender_rank's own nodes, contenders and contenders_history)",
+              "adopted": "adopted (installed beside nineteen's nodes, contenders and contenders_history)"}
+    lines = [f"layout: {layout[result.layout]}",
+             f"migrations applied: {', '.join(result.migrations_applied) or 'none (already up to date)'}",
+             f"functions: {result.functions_applied} files applied"
+             + (f"; dropped, no file defines them any more: {', '.join(result.functions_dropped)}"
+                if result.functions_dropped else "")]
+    if result.triggers_dropped:
+        lines.append(f"triggers dropped, no file defines them any more: {', '.join(result.triggers_dropped)}")
+    if result.roles_created:
+        lines.append(f"roles created: {', '.join(result.roles_created)}")
+    if result.roles_missing:
+        lines.append(
+            f"roles not created: {', '.join(result.roles_missing)} (this role may not create roles: it lacks "
+            "CREATEROLE), so no role was granted anything. The database owner can still use everything. To add "
+            "the roles later, run `contender-rank migrate` once as a role with CREATEROLE, or create them "
+            f"(CREATE ROLE {' NOLOGIN; CREATE ROLE '.join(ROLES)} NOLOGIN;) and run migrate again."
+        )
+    if result.state_rebuilt:
+        lines.append(f"state: rebuilt from {result.history_rows_folded:,} history rows")
+    else:
+        lines.append("state: unchanged (its definitions did not change; --rebuild forces a rebuild)")
+    return lines
+
+
+def run_uninstall(args: argparse.Namespace) -> int:
+    result = uninstall(require_dsn(args))
+    print(f"removed {len(result.triggers_dropped)} triggers from nineteen's tables: "
+          f"{', '.join(result.triggers_dropped)}")
+    print(f"removed {len(result.functions_dropped)} functions from schema public: {', '.join(result.functions_dropped)}")
+    print(f"removed task_similarity ({result.similarity_rows} rows), ranking_config, the type ranked_contender "
+          "and the schema contender_rank (derived state and migration log)")
+    print("nineteen's tables keep their definitions and rows; the roles ranking_reader, ranking_writer and "
+          "ranking_admin belong to the whole cluster and were kept (DROP ROLE them when no database uses them)")
+    return 0
+
+
+def run_status(args: argparse.Namespace) -> int:
+    with connect(args) as conn:
+        status = api.ranking_status(conn)
+    if args.json:
+        print_json(asdict(status))
+        return 0
+    print(render_table(("field", "value"), [[name, value] for name, value in asdict(status).items()]))
+    for warning in status_warnings(status):
+        print(f"note: {warning}")
+    return 0
+
+
+def status_warnings(status: RankingStatus) -> list[str]:
+    warnings = []
+    if status.contenders_in_state != status.contenders:
+        warnings.append(f"{status.contenders} contenders but {status.contenders_in_state} in the derived state "
+                        "(were triggers disabled?): run `contender-rank migrate --rebuild`")
+    if status.history_rows_without_expired_at:
+        warnings.append(f"{status.history_rows_without_expired_at} history rows have no expired_at: they fall "
+                        "in no decay interval and the ranking ignores them")
+    return warnings
+
+
 def run_rank(args: argparse.Namespace) -> int:
-    with _connect(args) as conn:
+    with connect(args) as conn:
         rows = api.rank_contenders(conn, args.task, top_x=args.top, as_of=args.as_of)
     if args.json:
-        print_json([ranked_json(row) for row in rows])
+        print_json([asdict(row) for row in rows])
     elif not rows:
-        print(f"no eligible contender for task {args.task!r} (capacity > 0 on a handshaken node)")
+        print(f"no eligible contender for task {args.task!r} (see: contender-rank explain {args.task})")
     else:
         print(render_table(RANK_HEADERS, rank_rows(rows)))
     return 0
 
 
-@_expected_errors
+def _proposed(args: argparse.Namespace) -> dict[str, Any]:
+    return {name: getattr(args, name) for name in ("history_weight", "decay_factor", "decay_interval")
+            if getattr(args, name) is not None}
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    proposed = _proposed(args)
+    with connect(args) as conn:
+        rows = api.explain_ranking(conn, args.task, as_of=args.as_of, **proposed)
+    if args.json:
+        print_json({"task": args.task, "proposed": proposed, "contenders": [asdict(row) for row in rows]})
+        return 0
+    if not rows:
+        print(f"task {args.task!r} has no contender at all (is the task name right? see contenders.task)")
+        return 0
+    print(render_table(*explain_table(rows, bool(proposed))))
+    excluded = sum(1 for row in rows if row.place is None)
+    print(f"{len(rows) - excluded} eligible, {excluded} excluded"
+          + (f"; proposed: {', '.join(f'{k} = {v}' for k, v in proposed.items())}, nothing changed"
+             if proposed else ""))
+    return 0
+
+
+def explain_table(rows: Sequence[ExplainedContender], proposed: bool) -> tuple[list[str], list[list[object]]]:
+    headers = ["place", "contender_id", "node_hotkey", "requests", "capacity_left", "own_metric",
+               "similar_metric", "global_metric", "rank_value"]
+    if proposed:
+        headers += ["proposed_place", "proposed_rank_value"]
+    headers.append("excluded_because")
+    table = []
+    for row in rows:
+        cells: list[object] = [row.place, row.contender_id, row.node_hotkey, row.total_requests_made,
+                               row.capacity_left, row.own_metric, row.similar_metric, row.global_metric,
+                               row.rank_value]
+        if proposed:
+            cells += [row.proposed_place, row.proposed_rank_value]
+        cells.append(row.excluded_because or "")
+        table.append(cells)
+    return headers, table
+
+
 def run_similarity_set(args: argparse.Namespace) -> int:
-    with _connect(args) as conn:
+    with connect(args) as conn:
         row = api.set_similarity(conn, args.from_task, args.to_task, args.value)
     print(f"similarity {row.from_task} -> {row.to_task} = {row.similarity:g}")
     return 0
 
 
-@_expected_errors
 def run_similarity_list(args: argparse.Namespace) -> int:
-    with _connect(args) as conn:
+    with connect(args) as conn:
         rows = api.list_similarities(conn)
     if args.json:
         print_json([asdict(row) for row in rows])
@@ -248,9 +360,8 @@ def run_similarity_list(args: argparse.Namespace) -> int:
     return 0
 
 
-@_expected_errors
 def run_similarity_delete(args: argparse.Namespace) -> int:
-    with _connect(args) as conn:
+    with connect(args) as conn:
         deleted = api.delete_similarity(conn, args.from_task, args.to_task)
     if not deleted:
         raise CliError(f"no similarity row {args.from_task} -> {args.to_task} (see: similarity list)")
@@ -259,41 +370,47 @@ def run_similarity_delete(args: argparse.Namespace) -> int:
 
 
 def _print_config(config: RankingConfig, as_json: bool) -> None:
-    if as_json:
-        print_json(config_json(config))
-        return
     shown = config_json(config)
+    if as_json:
+        print_json(shown)
+        return
     print(render_table(("setting", "value"), [
         ["decay_interval", f"{shown['decay_interval']} ({shown['decay_interval_seconds']:g} s)"],
         ["decay_factor", f"{config.decay_factor:g}"],
         ["history_weight", f"{config.history_weight:g}"],
+        ["retention_epsilon", f"{config.retention_epsilon:g}"],
         ["updated_at", shown["updated_at"]],
     ]))
 
 
-@_expected_errors
 def run_config_show(args: argparse.Namespace) -> int:
-    with _connect(args) as conn:
+    with connect(args) as conn:
         config = api.get_config(conn)
     _print_config(config, args.json)
     return 0
 
 
-@_expected_errors
 def run_config_set(args: argparse.Namespace) -> int:
     changes = {name: getattr(args, name) for name in api.SETTINGS if getattr(args, name) is not None}
     if not changes:
-        raise CliError("nothing to change: give at least one of --decay-interval, --decay-factor, --history-weight")
-    with _connect(args) as conn:
+        raise CliError("nothing to change: give at least one of --decay-interval, --decay-factor, "
+                       "--history-weight, --retention-epsilon")
+    with connect(args) as conn:
         config = api.update_config(conn, **changes)
     _print_config(config, args.json)
     return 0
 
 
-@_expected_errors
 def run_close_period(args: argparse.Namespace) -> int:
-    with _connect(args) as conn:
+    with connect(args) as conn:
         closed = api.close_period(conn, as_of=args.as_of)
     stamp = args.as_of.isoformat() if args.as_of else "now()"
     print(f"closed the period of {closed} contender(s), history stamped {stamp}")
+    return 0
+
+
+def run_prune(args: argparse.Namespace) -> int:
+    with connect(args) as conn:
+        removed = api.prune_history(conn, as_of=args.as_of)
+    print(f"history rows removed: {removed}")
     return 0

@@ -1,23 +1,25 @@
-"""``demo [--json]``: the seeded epoch scenario, ranked and explained.
+"""``demo [--json] [--nineteen]``: a seeded scenario, ranked and explained.
 
-With no ``--dsn``/``DATABASE_URL`` it starts a throwaway PostgreSQL (``EmbeddedPostgres``) and
-removes it afterwards. With one, it creates a scratch database of its own on that server and drops
-it afterwards: existing databases are never read or written.
+The standalone demo (``contender_rank.scenario``) closes five epochs with ``close_period``; the
+nineteen demo (``contender_rank.nineteen.scenario``) adopts a nineteen-shaped database mid-stream
+and replays nineteen's own writes. Both end with a brand-new task that borrows half the metric of a
+50% similar task on each node. With no ``--dsn``/``DATABASE_URL`` a throwaway PostgreSQL is started
+and removed afterwards; with one, a scratch database of its own is created on that server and
+dropped afterwards: existing databases are never read or written.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import signal
 import sys
 from typing import Any
 
 import psycopg
 
 from contender_rank.cli import CliError
-from contender_rank.commands import RANK_HEADERS, interval_text, print_json, rank_rows, render_table
-from contender_rank.embedded import EmbeddedPostgres, EmbeddedPostgresError
+from contender_rank.commands import RANK_HEADERS, explain_table, interval_text, print_json, rank_rows, render_table
+from contender_rank.databases import given_dsn, server
+from contender_rank.nineteen.scenario import NineteenResult
 from contender_rank.scenario import (
     BASE_TASKS,
     EPOCHS,
@@ -34,14 +36,15 @@ TOLERANCE = 1e-9
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "demo",
-        help="run the seeded epoch scenario and explain the ranking (throwaway database)",
-        description="Seed five epochs of history plus a brand-new task 50%% similar to chat-llama-3-2-3b, "
-                    "rank both tasks and check the cold-start transfer. Uses a scratch database of its own.",
+        help="a seeded scenario, ranked and explained (throwaway database)",
+        description="Seed history, add a brand-new task 50 percent similar to chat-llama-3-2-3b, rank both tasks "
+                    "and check the cold-start transfer. --nineteen: the same on a nineteen-shaped database that "
+                    "contender_rank adopts mid-stream, written with nineteen's own statements. Uses a scratch "
+                    "database of its own.",
     )
-    parser.add_argument("--dsn", default=argparse.SUPPRESS,
-                        help="server to create the scratch database on (default: $DATABASE_URL, "
-                             "else a throwaway PostgreSQL)")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    parser.add_argument("--nineteen", action="store_true",
+                        help="adopt a nineteen-shaped database and replay nineteen's writes")
     parser.set_defaults(handler=run_demo)
 
 
@@ -71,11 +74,9 @@ def scenario_json(result: ScenarioResult) -> dict[str, Any]:
     }
 
 
-def report(result: ScenarioResult, where: str) -> tuple[str, bool]:
-    """The demo's text and whether the cold-start check held on every node."""
+def report(result: ScenarioResult, where: str) -> str:
+    """The standalone demo's text."""
     scenario, config = result.scenario, result.config
-    checks = cold_start_checks(result)
-    holds = bool(checks) and all(check.difference <= TOLERANCE for check in checks)
     closed = scenario.epoch_ends[:-1]
     lines = [
         f"contender_rank demo: the seeded epoch scenario ({where})",
@@ -91,9 +92,48 @@ def report(result: ScenarioResult, where: str) -> tuple[str, bool]:
         f"Both tasks ranked as of the end of epoch {EPOCHS} ({scenario.ranked_at.isoformat()}), before it is closed.",
         "rank_value = total_requests_made - history_weight * global_metric; lowest first.",
     ]
+    return "\n".join(lines + _rankings(result) + _cold_start(result))
+
+
+def nineteen_report(result: NineteenResult, where: str) -> str:
+    """The nineteen demo's text."""
+    from contender_rank.nineteen import scenario as nineteen
+
+    scenario, config = result.scenario, result.config
+    lines = [
+        f"contender_rank demo on a nineteen database ({where})",
+        "",
+        (f"Six nodes serve {', '.join(nineteen.BASE_TASKS)}; node-k answers with a 500 on every k-th try; "
+         "node-6 never completed its handshake."),
+        (f"Each period the query node answers {nineteen.QUERIES_PER_TASK} queries per task and the control node "
+         "ends it with nineteen's own statements (scores, move to history, delete, one INSERT per contender)."),
+        f"Periods 1-{nineteen.ADOPTED_AFTER} ran on nineteen alone; then contender-rank migrate adopted the database:",
+        *(f"  {line}" for line in result.adoption),
+        (f"Periods {nineteen.ADOPTED_AFTER + 1}-{nineteen.PERIODS} ran with the drop-in selection; in period "
+         f"{nineteen.PERIODS} {scenario.new_task} arrived on every node with no history, and "
+         f"task_similarity({scenario.similar_task} -> {scenario.new_task}) = {scenario.similarity:g}."),
+        (f"Settings: decay_interval {interval_text(config.decay_interval)}, decay_factor {config.decay_factor:g}, "
+         f"history_weight {config.history_weight:g}. Ranked at the end of period {nineteen.PERIODS} "
+         f"({scenario.ranked_at.isoformat()}), before it is closed."),
+    ]
+    headers, rows = explain_table(result.explained, proposed=False)
+    lines += _rankings(result) + ["", f"explain_ranking('{scenario.new_task}'): every contender, and why",
+                                  render_table(headers, rows)]
+    return "\n".join(lines + _cold_start(result))
+
+
+def _rankings(result: ScenarioResult) -> list[str]:
+    lines: list[str] = []
     for task, rows in result.rankings.items():
         lines += ["", f"rank_contenders('{task}')", render_table(RANK_HEADERS, rank_rows(rows))]
-    lines += [
+    return lines
+
+
+def _cold_start(result: ScenarioResult) -> list[str]:
+    scenario = result.scenario
+    checks = cold_start_checks(result)
+    holds = bool(checks) and all(check.difference <= TOLERANCE for check in checks)
+    return [
         "",
         (f"Check: on every node, global_metric({scenario.new_task}) = "
          f"{scenario.similarity:g} x own_metric({scenario.similar_task})"),
@@ -106,40 +146,30 @@ def report(result: ScenarioResult, where: str) -> tuple[str, bool]:
         (f"OK: holds on all {len(checks)} nodes (every difference <= {TOLERANCE:g})." if holds
          else f"FAILED: the difference exceeds {TOLERANCE:g} on some node."),
     ]
-    return "\n".join(lines), holds
-
-
-def _exit_on_sigterm(signum: int, _frame: object) -> None:
-    # unwind through the context managers, so the throwaway cluster is removed
-    raise SystemExit(128 + signum)
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    dsn = getattr(args, "dsn", None) or os.environ.get("DATABASE_URL")
-    if dsn:
-        try:
-            result = run_scenario(dsn)
-        except psycopg.errors.InsufficientPrivilege as error:
-            raise CliError(
-                f"{error.diag.message_primary}: the demo works in a scratch database of its own, so it needs "
-                "a role with CREATEDB; or leave DATABASE_URL and --dsn unset to use a throwaway PostgreSQL"
-            ) from error
-        where = "in a scratch database on the given server, dropped afterwards"
-    else:
-        if not args.json:
-            print("no DATABASE_URL given: starting a throwaway PostgreSQL ...", file=sys.stderr)
-        previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
-        try:
-            with EmbeddedPostgres() as pg:
-                result = run_scenario(pg.dsn())
-        except EmbeddedPostgresError as error:
-            raise CliError(str(error)) from error
-        finally:
-            signal.signal(signal.SIGTERM, previous)
-        where = "on a throwaway PostgreSQL, removed afterwards"
+    from contender_rank.nineteen.scenario import run_nineteen_scenario
+
+    dsn = given_dsn(getattr(args, "dsn", None))
+    if not dsn and not args.json:
+        print("no DATABASE_URL given: starting a throwaway PostgreSQL ...", file=sys.stderr)
+    try:
+        with server(dsn) as admin_dsn:
+            result = run_nineteen_scenario(admin_dsn) if args.nineteen else run_scenario(admin_dsn)
+    except psycopg.errors.InsufficientPrivilege as error:
+        raise CliError(
+            f"{error.diag.message_primary}: the demo works in a scratch database of its own, so it needs a "
+            "role with CREATEDB; or leave DATABASE_URL and --dsn unset to use a throwaway PostgreSQL"
+        ) from error
+    where = ("in a scratch database on the given server, dropped afterwards" if dsn
+             else "on a throwaway PostgreSQL, removed afterwards")
+    holds = bool(cold_start_checks(result)) and all(
+        check.difference <= TOLERANCE for check in cold_start_checks(result))
     if args.json:
         print_json(scenario_json(result))
-        return 0 if all(check.difference <= TOLERANCE for check in cold_start_checks(result)) else 1
-    text, holds = report(result, where)
-    print(text)
+    elif isinstance(result, NineteenResult):
+        print(nineteen_report(result, where))
+    else:
+        print(report(result, where))
     return 0 if holds else 1

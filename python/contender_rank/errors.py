@@ -42,13 +42,24 @@ class SchemaMissingError(ContenderRankError):
     """The database lacks the ranking's tables or functions: it has not been migrated."""
 
 
+class LayoutError(ContenderRankError):
+    """Not possible in this database's layout (e.g. close_period on an adopted nineteen database, where
+    nineteen closes periods itself; or tables migrate cannot adopt). Nothing was changed."""
+
+
+class NotInstalledError(SchemaMissingError):
+    """contender_rank is not installed in this database."""
+
+
 class _Rule(NamedTuple):
     field: str
     allowed: str
 
 
-# Every CHECK constraint of the schema, by name. A test compares this with the catalog, so a new
-# constraint without an entry here fails the suite instead of surfacing as a raw database error.
+# Every CHECK constraint a caller's write can hit (those of the tables in public), by name. A test
+# compares this with the catalog, so a new constraint without an entry here fails the suite instead
+# of surfacing as a raw database error. (contender_rank's own tables have CHECKs too; only its
+# triggers write them, so a violation there is a bug, not bad input, and stays a database error.)
 CHECK_CONSTRAINTS: dict[str, _Rule] = {
     "similarity_between_0_and_1": _Rule("similarity", "a number from 0 to 1 inclusive"),
     "similarity_needs_two_different_tasks": _Rule(
@@ -101,7 +112,7 @@ def translate(error: psycopg.Error, values: Mapping[str, object] | None = None) 
         return InvalidValueError(f"{column} must not be NULL", field=column)
     if isinstance(error, pg_errors.RestrictViolation):
         return ConfigRowError(_primary(error))
-    if isinstance(error, (pg_errors.UndefinedFunction, pg_errors.UndefinedTable)):
+    if isinstance(error, (pg_errors.UndefinedFunction, pg_errors.UndefinedTable, pg_errors.InvalidSchemaName)):
         return SchemaMissingError(
             f"this database has no ranking schema ({_primary(error)}): run `contender-rank migrate` first"
         )
@@ -116,13 +127,43 @@ def translate(error: psycopg.Error, values: Mapping[str, object] | None = None) 
             field="decay_interval",
         )
     if isinstance(error, (pg_errors.InvalidParameterValue, pg_errors.NullValueNotAllowed)):
-        # raised by our functions' argument checks, whose messages name the argument and its range
-        return InvalidValueError(_primary(error))
+        # raised by our functions' argument checks: the message names the argument and its range,
+        # the error's column field names the argument
+        return InvalidValueError(_primary(error), field=error.diag.column_name)
+    if isinstance(error, pg_errors.FeatureNotSupported):
+        return LayoutError(_primary(error))
     if isinstance(error, psycopg.DataError):
-        # unparsable or out-of-range input (e.g. top_x beyond int4): show what was passed
-        given = ", ".join(f"{name} = {value!r}" for name, value in values.items())
-        return InvalidValueError(f"{_primary(error)} (given {given})" if given else _primary(error))
+        # unparsable or out-of-range input (e.g. an interval PostgreSQL cannot read): show what was passed
+        given = ", ".join(f"{name} = {value!r}" for name, value in values.items() if value is not None)
+        field = next(iter(values)) if len(values) == 1 else None
+        return InvalidValueError(f"{_primary(error)} (given {given})" if given else _primary(error), field=field)
     return None
+
+
+_INT4_MAX = 2**31 - 1
+
+
+def check_types(**expected: tuple[object, type | tuple[type, ...], bool]) -> None:
+    """Refuse a wrong-typed argument before it reaches the database, with the library's own error.
+
+    Each keyword is ``name=(value, allowed types, None allowed)``; ``bool`` never passes for ``int``,
+    and an ``int`` must fit PostgreSQL's integer.
+    """
+    for name, (value, allowed, nullable) in expected.items():
+        if value is None:
+            if nullable:
+                continue
+            raise InvalidValueError(f"{name} must not be None", field=name)
+        kinds = allowed if isinstance(allowed, tuple) else (allowed,)
+        if isinstance(value, bool) and bool not in kinds:
+            ok = False
+        else:
+            ok = isinstance(value, kinds)
+        if not ok:
+            names = " or ".join(kind.__name__ for kind in kinds)
+            raise InvalidValueError(f"{name} must be {names}, got {type(value).__name__} {value!r}", field=name)
+        if isinstance(value, int) and not isinstance(value, bool) and not -_INT4_MAX - 1 <= value <= _INT4_MAX:
+            raise InvalidValueError(f"{name} = {value} does not fit an integer (at most {_INT4_MAX})", field=name)
 
 
 @contextmanager

@@ -27,12 +27,39 @@ class RankedContender:
 
 
 @dataclass(frozen=True)
+class ExplainedContender:
+    """One row of ``explain_ranking()``: a contender of the task, eligible or not, and why.
+
+    ``place`` is its position in ``rank_contenders``' order (1 = tried first), None when it is
+    excluded, and then ``excluded_because`` says why. The ``proposed_*`` fields are filled when
+    settings were proposed: the place and values those settings would give.
+    """
+
+    place: int | None
+    contender_id: str
+    node_hotkey: str
+    node_id: int | None
+    total_requests_made: int
+    capacity: float
+    capacity_left: bool
+    excluded_because: str | None
+    own_metric: float
+    similar_metric: float
+    global_metric: float
+    rank_value: float
+    proposed_place: int | None
+    proposed_global_metric: float | None
+    proposed_rank_value: float | None
+
+
+@dataclass(frozen=True)
 class RankingConfig:
     """The single ``ranking_config`` row. A month in ``decay_interval`` counts as 30 days."""
 
     decay_interval: timedelta
     decay_factor: float
     history_weight: float
+    retention_epsilon: float
     updated_at: datetime
 
 
@@ -43,3 +70,23 @@ class Similarity:
     from_task: str
     to_task: str
     similarity: float
+
+
+@dataclass(frozen=True)
+class RankingStatus:
+    """The row of ``ranking_status()``: what is installed and how much of the tables the ranking reads.
+
+    ``contenders_in_state`` equals ``contenders`` unless triggers were disabled while contenders
+    changed (then ``contender-rank migrate --rebuild`` repairs the state).
+    """
+
+    layout: str
+    version: str
+    contenders: int
+    contenders_in_state: int
+    history_rows: int
+    history_rows_without_expired_at: int
+    contenders_with_history: int
+    newest_expired_at: datetime | None
+    installed_at: datetime
+    migrated_at: datetime

@@ -18,26 +18,26 @@ _HEADER = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
 
 
 @cache
-def _statements() -> dict[str, str]:
-    text = _FILE.read_text()
-    parts = _HEADER.split(text)
+def read_named(path: Path) -> dict[str, str]:
+    """The statements of a file of ``-- name: NAME`` blocks, by name."""
+    parts = _HEADER.split(path.read_text())
     # parts = [preamble, name1, body1, name2, body2, ...]
     statements: dict[str, str] = {}
     for name, body in zip(parts[1::2], parts[2::2], strict=True):
         if name in statements:
-            raise ValueError(f"{_FILE.name}: query {name!r} is defined twice")
+            raise ValueError(f"{path.name}: query {name!r} is defined twice")
         statements[name] = body.strip().rstrip(";")
     return statements
 
 
 def names() -> list[str]:
     """The names of every statement in queries.sql."""
-    return list(_statements())
+    return list(read_named(_FILE))
 
 
 def get(name: str) -> sql.SQL:
     """The statement called ``name`` in queries.sql."""
     try:
-        return sql.SQL(_statements()[name])  # type: ignore[arg-type]
+        return sql.SQL(read_named(_FILE)[name])  # type: ignore[arg-type]
     except KeyError:
         raise KeyError(f"no query named {name!r} in {_FILE.name}") from None

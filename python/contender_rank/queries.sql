@@ -125,3 +125,54 @@ DROP TABLE public.task_similarity;
 DROP TABLE public.ranking_config;
 DROP TYPE public.ranked_contender;
 DROP SCHEMA contender_rank CASCADE
+
+-- ================================================================ the API (api.py)
+
+-- name: rank_contenders
+SELECT * FROM public.rank_contenders(%(task)s::text, %(top_x)s::int, coalesce(%(as_of)s::timestamptz, now()))
+
+-- name: explain_ranking
+SELECT * FROM public.explain_ranking(%(task)s::text, coalesce(%(as_of)s::timestamptz, now()),
+                                     %(history_weight)s::float8, %(decay_factor)s::float8,
+                                     %(decay_interval)s::interval)
+
+-- name: record_requests
+SELECT public.record_requests(%(contender_id)s::text, %(requests)s::int, %(consumed_capacity)s::float8,
+                              %(requests_429)s::int, %(requests_500)s::int) AS found
+
+-- name: close_period
+SELECT public.close_period(coalesce(%(as_of)s::timestamptz, now())) AS closed
+
+-- name: prune_history
+SELECT public.prune_history(coalesce(%(as_of)s::timestamptz, now())) AS removed
+
+-- name: ranking_status
+SELECT * FROM public.ranking_status()
+
+-- name: installed
+SELECT to_regclass('contender_rank.installation') IS NOT NULL AS installed
+
+-- name: get_config
+SELECT decay_interval, decay_factor, history_weight, retention_epsilon, updated_at FROM public.ranking_config
+
+-- name: update_config
+-- a setting left NULL keeps its value (the API refuses an explicit None before it gets here)
+UPDATE public.ranking_config
+SET decay_interval = coalesce(%(decay_interval)s::interval, decay_interval),
+    decay_factor = coalesce(%(decay_factor)s::float8, decay_factor),
+    history_weight = coalesce(%(history_weight)s::float8, history_weight),
+    retention_epsilon = coalesce(%(retention_epsilon)s::float8, retention_epsilon)
+RETURNING decay_interval, decay_factor, history_weight, retention_epsilon, updated_at
+
+-- name: set_similarity
+INSERT INTO public.task_similarity (from_task, to_task, similarity)
+VALUES (%(from_task)s::text, %(to_task)s::text, %(similarity)s::float8)
+ON CONFLICT (from_task, to_task) DO UPDATE SET similarity = EXCLUDED.similarity
+RETURNING from_task, to_task, similarity
+
+-- name: delete_similarity
+DELETE FROM public.task_similarity WHERE from_task = %(from_task)s::text AND to_task = %(to_task)s::text
+RETURNING true AS deleted
+
+-- name: list_similarities
+SELECT from_task, to_task, similarity FROM public.task_similarity ORDER BY from_task COLLATE "C", to_task COLLATE "C"

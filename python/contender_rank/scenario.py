@@ -7,16 +7,14 @@ timestamps; epochs 1..4 are closed with ``close_period``. In epoch 5 a new task 
 node, with ``task_similarity(chat-llama-3-2-3b -> new task) = 0.5``, and the ranking is taken at the
 end of epoch 5 before it is closed, so the new task has no history of its own.
 
-``seed_scenario`` and ``rank_scenario`` work on any connection to an empty, migrated database
-(the pytest suite uses them on its per-test clone); ``scenario_database`` creates such a database
+``seed_scenario`` and ``rank_scenario`` work on any connection to an empty, migrated standalone
+database (the pytest suite uses them on its per-test clone); ``run_scenario`` makes such a database
 on a server and drops it afterwards, and never touches any other database.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -25,9 +23,8 @@ import psycopg
 from psycopg.rows import dict_row
 
 from contender_rank.api import close_period, get_config, rank_contenders, set_similarity
+from contender_rank.databases import scratch_database
 from contender_rank.models import RankedContender, RankingConfig
-from contender_rank.schema import migrate
-from contender_rank.testing import create_database, drop_database, new_database_name
 
 SIMILAR_TASK = "chat-llama-3-2-3b"
 BASE_TASKS: tuple[str, ...] = (SIMILAR_TASK, "chat-llama-3-1-8b", "chat-llama-3-1-70b")
@@ -177,22 +174,7 @@ def cold_start_checks(result: ScenarioResult) -> list[ColdStartCheck]:
     return checks
 
 
-@contextmanager
-def scenario_database(admin_dsn: str) -> Iterator[str]:
-    """A new, migrated scratch database on the server of ``admin_dsn``; dropped on exit.
-
-    Only the database created here is ever dropped (``drop_database`` refuses other names).
-    """
-    name = new_database_name("demo")
-    dsn = create_database(admin_dsn, name)
-    try:
-        migrate(dsn)
-        yield dsn
-    finally:
-        drop_database(admin_dsn, name)
-
-
 def run_scenario(admin_dsn: str) -> ScenarioResult:
     """Seed and rank the scenario in a scratch database of its own, then drop that database."""
-    with scenario_database(admin_dsn) as dsn, psycopg.connect(dsn, autocommit=True) as conn:
+    with scratch_database(admin_dsn, "demo") as dsn, psycopg.connect(dsn, autocommit=True) as conn:
         return rank_scenario(conn, seed_scenario(conn))

@@ -41,7 +41,7 @@ from yoyo.internalmigrations import needs_upgrading
 from yoyo.internalmigrations import upgrade as upgrade_yoyo_tables
 
 from contender_rank import queries
-from contender_rank.errors import ContenderRankError
+from contender_rank.errors import LayoutError, NotInstalledError
 
 STANDALONE = "standalone"
 ADOPTED = "adopted"
@@ -83,14 +83,6 @@ Progress = Callable[[str], None]
 
 _PACKAGED = Path(__file__).resolve().parent / "sql"
 _REPOSITORY = Path(__file__).resolve().parents[2] / "db"
-
-
-class LayoutError(ContenderRankError):
-    """The database holds tables contender_rank cannot install beside; nothing was changed."""
-
-
-class NotInstalledError(ContenderRankError):
-    """contender_rank is not installed in this database."""
 
 
 def sql_dir() -> Path:

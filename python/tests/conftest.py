@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from contender_rank.schema import migrate
-from contender_rank.testing import create_database, drop_database, new_database_name, with_dbname
+from contender_rank.databases import create_database, drop_database, new_database_name, with_dbname
 
 
 @pytest.fixture(scope="session")

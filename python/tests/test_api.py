@@ -29,7 +29,7 @@ from contender_rank import (
 )
 from contender_rank.errors import CHECK_CONSTRAINTS, translated_errors
 from contender_rank.scenario import NEW_TASK, SIMILAR_TASK, Scenario, seed_scenario
-from contender_rank.testing import create_database, drop_database, new_database_name, with_dbname
+from contender_rank.databases import create_database, drop_database, new_database_name, with_dbname
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from contender_rank import Similarity, get_config, list_similarities, rank_conte
 from contender_rank.cli import main
 from contender_rank.commands import interval_text
 from contender_rank.scenario import NEW_TASK, SIMILAR_TASK, Scenario, seed_scenario
-from contender_rank.testing import create_database, drop_database, new_database_name, with_dbname
+from contender_rank.databases import create_database, drop_database, new_database_name, with_dbname
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from workload import BUMP, NOW, TASKS, load_seconds, scalar, seed
 from contender_rank import api
 from contender_rank.embedded import EmbeddedPostgres
 from contender_rank.schema import migrate
-from contender_rank.testing import create_database, drop_database, new_database_name
+from contender_rank.databases import create_database, drop_database, new_database_name
 
 RESUME_WITHIN_SECONDS = 5.0
 SEEDED_AT = NOW - timedelta(hours=24)  # seed() writes its history here; the writer writes before it

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from psycopg.rows import class_row
 from ranking_model import Config, Contender, HistoryRow, Node, Ranked, World, rank, to_datetime
 
-from contender_rank.testing import create_database, drop_database, new_database_name
+from contender_rank.databases import create_database, drop_database, new_database_name
 
 HOTKEYS = ("B", "a", "z", "é")  # code-point order (B < a < z < é) differs from any language's collation
 NETUIDS = (19, 20)

@@ -28,7 +28,7 @@ from contender_rank.scenario import (
     scenario_database,
     seed_scenario,
 )
-from contender_rank.testing import new_database_name
+from contender_rank.databases import new_database_name
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 ROW_KEYS = {"contender_id", "node_hotkey", "own_metric", "similar_metric", "global_metric", "rank_value"}

@@ -17,7 +17,7 @@ from contender_rank import api
 from contender_rank.embedded import EmbeddedPostgres, EmbeddedPostgresError, free_port
 from contender_rank.models import RankedContender
 from contender_rank.schema import migrate
-from contender_rank.testing import create_database, new_database_name
+from contender_rank.databases import create_database, new_database_name
 
 
 class Standby:

@@ -23,7 +23,7 @@ from psycopg.rows import class_row
 from contender_rank.schema import migrate
 from contender_rank.simulation.routers import TOP_X, OracleRouter, Router, SqlRouter, Try
 from contender_rank.simulation.world import NEW_TASK, World, build_world
-from contender_rank.testing import create_database, drop_database, new_database_name, with_dbname
+from contender_rank.databases import create_database, drop_database, new_database_name, with_dbname
 
 # Periods are stamped from here on, one decay interval apart: the run never sleeps and its
 # timestamps, hence its decay, do not depend on when it runs.
