@@ -153,7 +153,7 @@ def check_types(**expected: tuple[object, type | tuple[type, ...], bool]) -> Non
         if value is None:
             if nullable:
                 continue
-            raise InvalidValueError(f"{name} must not be None", field=name)
+            raise InvalidValueError(f"{name} must not be None (NULL is not allowed)", field=name)
         kinds = allowed if isinstance(allowed, tuple) else (allowed,)
         if isinstance(value, bool) and bool not in kinds:
             ok = False
@@ -163,7 +163,8 @@ def check_types(**expected: tuple[object, type | tuple[type, ...], bool]) -> Non
             names = " or ".join(kind.__name__ for kind in kinds)
             raise InvalidValueError(f"{name} must be {names}, got {type(value).__name__} {value!r}", field=name)
         if isinstance(value, int) and not isinstance(value, bool) and not -_INT4_MAX - 1 <= value <= _INT4_MAX:
-            raise InvalidValueError(f"{name} = {value} does not fit an integer (at most {_INT4_MAX})", field=name)
+            raise InvalidValueError(f"{name} = {value} is out of range for an integer (at most {_INT4_MAX})",
+                                    field=name)
 
 
 @contextmanager

@@ -1,5 +1,5 @@
-"""Shared fixtures: a real PostgreSQL (DATABASE_URL, which run_test.sh always provides), the
-schema migrated once into a template database, and a fresh clone of it per test."""
+"""Shared fixtures: a real PostgreSQL (DATABASE_URL, which run_test.sh always provides), contender_rank
+installed once into a template database per layout, and a fresh clone of one per test."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from contender_rank.schema import migrate
-from contender_rank.databases import create_database, drop_database, new_database_name, with_dbname
+from contender_rank.databases import Layout, create_database, drop_database, new_database_name, prepare
 
 
 @pytest.fixture(scope="session")
@@ -21,30 +20,61 @@ def admin_dsn() -> str:
     return dsn
 
 
+def _template(admin_dsn: str, layout: Layout) -> Iterator[str]:
+    name = new_database_name(f"template_{layout}")
+    dsn = create_database(admin_dsn, name)
+    try:
+        prepare(dsn, layout)
+        yield name
+    finally:
+        drop_database(admin_dsn, name)
+
+
 @pytest.fixture(scope="session")
 def template_db(admin_dsn: str) -> Iterator[str]:
-    """Name of a database with the schema applied; cloned (CREATE DATABASE ... TEMPLATE) per test."""
-    name = new_database_name("template")
-    create_database(admin_dsn, name)
+    """Name of a standalone database with contender_rank installed; cloned per test."""
+    yield from _template(admin_dsn, "standalone")
+
+
+@pytest.fixture(scope="session")
+def adopted_template_db(admin_dsn: str) -> Iterator[str]:
+    """Name of a nineteen-shaped database that contender_rank adopted; cloned per test."""
+    yield from _template(admin_dsn, "adopted")
+
+
+def _clone(admin_dsn: str, template: str) -> Iterator[str]:
+    name = new_database_name("test")
+    dsn = create_database(admin_dsn, name, template=template)
     try:
-        migrate(with_dbname(admin_dsn, name))
-        yield name
+        yield dsn
     finally:
         drop_database(admin_dsn, name)
 
 
 @pytest.fixture
 def dsn(admin_dsn: str, template_db: str) -> Iterator[str]:
-    """DSN of a fresh, migrated database for this test alone."""
-    name = new_database_name("test")
-    url = create_database(admin_dsn, name, template=template_db)
-    try:
-        yield url
-    finally:
-        drop_database(admin_dsn, name)
+    """DSN of a fresh standalone database for this test alone."""
+    yield from _clone(admin_dsn, template_db)
+
+
+@pytest.fixture
+def adopted_dsn(admin_dsn: str, adopted_template_db: str) -> Iterator[str]:
+    """DSN of a fresh adopted nineteen database for this test alone."""
+    yield from _clone(admin_dsn, adopted_template_db)
 
 
 @pytest.fixture
 def conn(dsn: str) -> Iterator[psycopg.Connection]:
     with psycopg.connect(dsn, autocommit=True) as connection:
         yield connection
+
+
+@pytest.fixture
+def empty_dsn(admin_dsn: str) -> Iterator[str]:
+    """DSN of a new, empty database (nothing installed) for this test alone."""
+    name = new_database_name("empty")
+    dsn = create_database(admin_dsn, name)
+    try:
+        yield dsn
+    finally:
+        drop_database(admin_dsn, name)

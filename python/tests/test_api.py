@@ -15,15 +15,20 @@ import contender_rank
 from contender_rank import (
     ConfigRowError,
     InvalidValueError,
+    LayoutError,
     RankedContender,
     SchemaMissingError,
     Similarity,
     UnknownSettingError,
     close_period,
     delete_similarity,
+    explain_ranking,
     get_config,
     list_similarities,
+    prune_history,
     rank_contenders,
+    ranking_status,
+    record_requests,
     set_similarity,
     update_config,
 )
@@ -126,7 +131,7 @@ def test_close_period_scores_appends_and_resets(conn: psycopg.Connection) -> Non
         "('n-a', 'n', 1, 19, 'a', 10, 4, 8, 1, 2), ('n-b', 'n', 1, 19, 'b', 10, 0, 0, 0, 0)"
     )
     with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute("SELECT contender_id, compute_period_score(total_requests_made, requests_429, requests_500, "
+        cur.execute("SELECT contender_id, contender_rank.period_score(total_requests_made, requests_429, requests_500, "
                     "capacity, consumed_capacity) AS score FROM contenders")
         expected_scores = {row["contender_id"]: row["score"] for row in cur.fetchall()}
     stamp = datetime(2025, 3, 1, 12, tzinfo=UTC)
@@ -306,3 +311,113 @@ def test_unmigrated_database_says_to_migrate(admin_dsn: str) -> None:
                 get_config(bare)
     finally:
         drop_database(admin_dsn, name)
+
+
+# -- the rest of the API: the query node's write, explain, prune, status ---------------------------
+
+
+def counters(conn: psycopg.Connection, contender_id: str) -> tuple[Any, ...] | None:
+    return conn.execute("SELECT total_requests_made, consumed_capacity, requests_429, requests_500 FROM contenders "
+                        "WHERE contender_id = %(id)s", {"id": contender_id}).fetchone()
+
+
+def test_record_requests_adds_to_the_four_counters_in_one_call(conn: psycopg.Connection, scenario: Scenario) -> None:
+    target = f"node-1-{SIMILAR_TASK}"
+    before = counters(conn, target)
+    assert before is not None
+    assert record_requests(conn, target) is True
+    assert record_requests(conn, target, requests=2, consumed_capacity=1.5, requests_429=1, requests_500=1) is True
+    assert counters(conn, target) == (before[0] + 3, before[1] + 1.5, before[2] + 1, before[3] + 1)
+    assert record_requests(conn, "no-such-contender") is False
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        ({"requests": -1}, "requests"),
+        ({"requests_429": -2}, "requests_429"),
+        ({"requests_500": -3}, "requests_500"),
+        ({"consumed_capacity": math.inf}, "consumed_capacity"),
+        ({"consumed_capacity": -0.5}, "consumed_capacity"),
+        ({"requests": "1"}, "requests"),
+        ({"requests": True}, "requests"),
+    ],
+)
+def test_record_requests_refuses_bad_counts_and_changes_nothing(
+        conn: psycopg.Connection, scenario: Scenario, arguments: dict[str, Any], field: str) -> None:
+    target = f"node-1-{SIMILAR_TASK}"
+    before = counters(conn, target)
+    with pytest.raises(InvalidValueError) as raised:
+        record_requests(conn, target, **arguments)
+    assert raised.value.field == field and field in str(raised.value)
+    assert counters(conn, target) == before
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        ({"task": "t", "top_x": 0}, "top_x"),
+        ({"task": "t", "top_x": 10**10}, "top_x"),
+        ({"task": "t", "top_x": "5"}, "top_x"),
+        ({"task": 7}, "task"),
+        ({"task": "t", "as_of": "2025-01-01T00:00:00Z"}, "as_of"),
+        ({"task": "t", "as_of": datetime(2025, 1, 1)}, "as_of"),
+    ],
+)
+def test_every_bad_ranking_argument_names_its_field(conn: psycopg.Connection, arguments: dict[str, Any],
+                                                    field: str) -> None:
+    with pytest.raises(InvalidValueError) as raised:
+        rank_contenders(conn, **arguments)
+    assert raised.value.field == field
+
+
+def test_explain_ranking_agrees_with_rank_contenders_and_previews(conn: psycopg.Connection,
+                                                                   scenario: Scenario) -> None:
+    conn.execute("UPDATE contenders SET capacity = 0 WHERE contender_id = %(id)s", {"id": f"node-2-{NEW_TASK}"})
+    explained = explain_ranking(conn, NEW_TASK, as_of=scenario.ranked_at)
+    ranked = rank_contenders(conn, NEW_TASK, top_x=100, as_of=scenario.ranked_at)
+    eligible = [row for row in explained if row.place is not None]
+    assert [row.contender_id for row in eligible] == [row.contender_id for row in ranked]
+    assert [row.place for row in eligible] == list(range(1, len(ranked) + 1))
+    assert all(row.rank_value == r.rank_value for row, r in zip(eligible, ranked, strict=True))
+    (excluded,) = [row for row in explained if row.place is None]
+    assert excluded.contender_id == f"node-2-{NEW_TASK}" and "no capacity" in (excluded.excluded_because or "")
+    assert all(row.proposed_place is None for row in explained)
+
+    before = get_config(conn)
+    preview = explain_ranking(conn, NEW_TASK, as_of=scenario.ranked_at, history_weight=0)
+    # weight 0 is load balancing: every contender made the same number of requests, so contender_id decides
+    assert [row.contender_id for row in sorted(preview, key=lambda r: r.proposed_place or 99) if row.place] == sorted(
+        row.contender_id for row in eligible)
+    assert all(row.proposed_rank_value == row.total_requests_made for row in preview if row.place)
+    assert get_config(conn) == before
+    with pytest.raises(InvalidValueError) as raised:
+        explain_ranking(conn, NEW_TASK, decay_factor=1.5)
+    assert raised.value.field == "decay_factor"
+
+
+def test_prune_history_and_ranking_status(conn: psycopg.Connection, scenario: Scenario) -> None:
+    status = ranking_status(conn)
+    assert (status.layout, status.version) == ("standalone", contender_rank.__version__)
+    assert status.contenders == status.contenders_in_state == len(scenario.nodes) * 4
+    assert status.history_rows > 0 and status.history_rows_without_expired_at == 0
+    assert prune_history(conn, as_of=scenario.ranked_at) == 0  # nothing that old
+    far_later = scenario.ranked_at + timedelta(days=60)
+    assert prune_history(conn, as_of=far_later) == status.history_rows
+    assert ranking_status(conn).history_rows == 0
+
+
+def test_update_config_sets_retention_epsilon(conn: psycopg.Connection) -> None:
+    assert update_config(conn, retention_epsilon=0.001).retention_epsilon == 0.001
+    with pytest.raises(InvalidValueError) as raised:
+        update_config(conn, retention_epsilon=2)
+    assert raised.value.field == "retention_epsilon"
+    with pytest.raises(InvalidValueError) as raised:
+        update_config(conn, decay_factor="half")  # type: ignore[arg-type]
+    assert raised.value.field == "decay_factor"
+
+
+def test_close_period_is_refused_on_an_adopted_database(adopted_dsn: str) -> None:
+    with psycopg.connect(adopted_dsn, autocommit=True) as adopted:
+        with pytest.raises(LayoutError, match="standalone layout"):
+            close_period(adopted)

@@ -10,6 +10,8 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import psycopg
+
+import contender_rank
 import pytest
 
 from contender_rank import (
@@ -133,3 +135,22 @@ def test_pooled_example_runs_as_a_script(conn: psycopg.Connection, dsn: str) -> 
     expected = ", ".join(row.contender_id for row in rank_contenders(conn, SIMILAR_TASK))
     assert result.stdout.strip() == f"{SIMILAR_TASK}: {expected}"
 
+
+
+async def test_the_new_calls_have_async_twins(dsn: str) -> None:
+    async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as aconn:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            scenario = seed_scenario(conn)
+        target = f"node-1-{SIMILAR_TASK}"
+        assert await contender_rank.record_requests_async(aconn, target, requests=2, consumed_capacity=1.0) is True
+        assert await contender_rank.record_requests_async(aconn, "nobody") is False
+        explained = await contender_rank.explain_ranking_async(aconn, SIMILAR_TASK, as_of=scenario.ranked_at,
+                                                                history_weight=0)
+        assert {row.contender_id for row in explained} == {f"{node}-{SIMILAR_TASK}" for node in scenario.nodes}
+        assert all(row.proposed_place is not None for row in explained)
+        status = await contender_rank.ranking_status_async(aconn)
+        assert status.layout == "standalone" and status.contenders == len(scenario.nodes) * 4
+        assert await contender_rank.prune_history_async(aconn, as_of=scenario.ranked_at) == 0
+        with pytest.raises(contender_rank.InvalidValueError) as raised:
+            await contender_rank.record_requests_async(aconn, target, requests=-1)
+        assert raised.value.field == "requests"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import json
 import os
@@ -15,11 +16,13 @@ from pathlib import Path
 import psycopg
 import pytest
 
+import contender_rank
 from contender_rank import Similarity, get_config, list_similarities, rank_contenders
-from contender_rank.cli import main
+from contender_rank.cli import build_parser, main
 from contender_rank.commands import interval_text
-from contender_rank.scenario import NEW_TASK, SIMILAR_TASK, Scenario, seed_scenario
 from contender_rank.databases import create_database, drop_database, new_database_name, with_dbname
+from contender_rank.embedded import free_port
+from contender_rank.scenario import NEW_TASK, SIMILAR_TASK, Scenario, seed_scenario
 
 
 @pytest.fixture
@@ -139,6 +142,7 @@ def test_config_show(capsys: pytest.CaptureFixture[str], conn: psycopg.Connectio
         "decay_interval_seconds": config.decay_interval.total_seconds(),
         "decay_factor": config.decay_factor,
         "history_weight": config.history_weight,
+        "retention_epsilon": config.retention_epsilon,
         "updated_at": config.updated_at.isoformat(),
     }
     result = cli(capsys, "--dsn", dsn, "config", "show")
@@ -232,7 +236,6 @@ def test_unmigrated_database_says_to_migrate_and_migrate_fixes_it(capsys: pytest
     ("args", "words"),
     [
         (["frobnicate"], ["invalid choice", "frobnicate", "rank"]),
-        ([], ["required", "COMMAND"]),
         (["similarity"], ["required", "ACTION"]),
         (["rank", "t", "--top", "0"], ["--top", ">= 1"]),
         (["rank", "t", "--as-of", "yesterday"], ["--as-of", "ISO 8601"]),
@@ -263,3 +266,103 @@ def test_interval_text_reads_back_as_the_same_interval(conn: psycopg.Connection)
     for interval in (timedelta(hours=1), timedelta(days=2, minutes=3), timedelta(seconds=1.5),
                      timedelta(days=30), timedelta(0)):
         assert conn.execute("SELECT %s::text::interval", [interval_text(interval)]).fetchone() == (interval,)
+
+
+# -- an operator's CLI without traps ------------------------------------------------------------------
+
+OPERATOR_INVOCATIONS = [
+    ["status"], ["rank", "t"], ["explain", "t"], ["similarity", "list"], ["similarity", "set", "a", "b", "0.5"],
+    ["similarity", "delete", "a", "b"], ["config", "show"], ["config", "set", "--history-weight", "1"],
+    ["close-period"], ["prune"],
+]
+
+
+def _every_command(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found.append((*path, name))
+                found += _every_command(sub, (*path, name))
+    return found
+
+
+def test_every_command_takes_dsn_after_its_name_too() -> None:
+    parser = build_parser()
+    commands = _every_command(parser)
+    assert len(commands) >= 17  # 12 operator commands and actions, 3 developer tools, 2 groups
+    for command in commands:
+        sub = parser
+        for name in command:
+            sub = next(a for a in sub._actions if isinstance(a, argparse._SubParsersAction)).choices[name]
+        assert "--dsn" in sub._option_string_actions, command
+    args = parser.parse_args(["--dsn", "before", "prune", "--dsn", "after"])
+    assert args.dsn == "after"
+    assert parser.parse_args(["--dsn", "before", "prune"]).dsn == "before"
+
+
+def test_a_password_in_a_dsn_is_never_echoed(capsys: pytest.CaptureFixture[str]) -> None:
+    secret = "s3cr3t-pa55"
+    port = free_port()  # nothing listens there
+    url = f"postgresql://user:{secret}@127.0.0.1:{port}/db"
+    for args in (["rank", "t", "--dsn", url], ["--dsn", url, "status", "--bogus"], ["prune", "--dsn", url],
+                 ["status", "--dsn", f"host=127.0.0.1 port={port} user=u password={secret}"]):
+        result = cli(capsys, *args)
+        assert result.returncode == 2
+        assert secret not in result.stdout + result.stderr, args
+    # where the usage error repeats what was typed, the password is masked
+    result = cli(capsys, "status", url)
+    assert result.returncode == 2 and secret not in result.stderr
+    assert f"postgresql://user:***@127.0.0.1:{port}/db" in result.stderr
+
+
+@pytest.mark.parametrize("args", OPERATOR_INVOCATIONS, ids=lambda args: " ".join(args))
+def test_every_command_on_an_unmigrated_database_says_to_migrate(
+        capsys: pytest.CaptureFixture[str], empty_dsn: str, args: list[str]) -> None:
+    result = cli(capsys, "--dsn", empty_dsn, *args)
+    assert_one_line_error(result, "not installed", "contender-rank migrate")
+
+
+def test_bare_command_prints_the_help_and_version_prints_the_version(capsys: pytest.CaptureFixture[str]) -> None:
+    result = cli(capsys)
+    assert result.returncode == 0
+    assert "operator commands" in result.stdout and "developer tools" in result.stdout
+    operators, tools = result.stdout.split("developer tools")
+    assert all(f"  {name} " in operators for name in ("migrate", "uninstall", "status", "explain", "prune"))
+    assert all(f"  {name} " in tools for name in ("demo", "bench", "simulate"))
+    result = cli(capsys, "--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"contender-rank {contender_rank.__version__}"
+
+
+def test_status_and_explain(capsys: pytest.CaptureFixture[str], conn: psycopg.Connection, dsn: str,
+                            scenario: Scenario) -> None:
+    result = cli(capsys, "--dsn", dsn, "status", "--json")
+    status = json.loads(result.stdout)
+    assert status["layout"] == "standalone" and status["contenders"] == status["contenders_in_state"] > 0
+    conn.execute("UPDATE nodes SET symmetric_key_uuid = NULL WHERE hotkey = 'node-1'")
+    as_of = scenario.ranked_at.isoformat()
+    result = cli(capsys, "--dsn", dsn, "explain", NEW_TASK, "--as-of", as_of, "--history-weight", "0", "--json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["proposed"] == {"history_weight": 0.0}
+    rows = {row["contender_id"]: row for row in document["contenders"]}
+    assert rows[f"node-1-{NEW_TASK}"]["place"] is None
+    assert "not handshaken" in rows[f"node-1-{NEW_TASK}"]["excluded_because"]
+    ranked = rank_contenders(conn, NEW_TASK, top_x=100, as_of=scenario.ranked_at)
+    assert [row["contender_id"] for row in document["contenders"] if row["place"]] == [r.contender_id for r in ranked]
+    result = cli(capsys, "--dsn", dsn, "explain", NEW_TASK, "--as-of", as_of, "--history-weight", "0")
+    assert "proposed_place" in result.stdout and "nothing changed" in result.stdout
+
+
+def test_close_period_retried_in_the_same_interval_says_so(capsys: pytest.CaptureFixture[str],
+                                                           conn: psycopg.Connection, dsn: str,
+                                                           scenario: Scenario) -> None:
+    at = scenario.ranked_at.isoformat()
+    first = cli(capsys, "--dsn", dsn, "close-period", "--as-of", at)
+    assert first.returncode == 0 and f"closed the period of {len(scenario.nodes) * 4} contender(s)" in first.stdout
+    history = conn.execute("SELECT count(*) FROM contenders_history").fetchone()
+    again = cli(capsys, "--dsn", dsn, "close-period", "--as-of", at)
+    assert again.returncode == 0
+    assert "closed the period of 0 contender(s)" in again.stdout
+    assert "already closed in this decay interval" in again.stdout
+    assert conn.execute("SELECT count(*) FROM contenders_history").fetchone() == history

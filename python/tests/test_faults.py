@@ -152,7 +152,7 @@ def observe(conn: psycopg.Connection) -> Observed:
     with conn.cursor(row_factory=dict_row) as cur:
         return Observed(
             contenders=cur.execute("SELECT * FROM contenders ORDER BY contender_id").fetchall(),
-            state=cur.execute("SELECT * FROM contender_state ORDER BY contender_id").fetchall(),
+            state=cur.execute("SELECT * FROM contender_rank.contender_state ORDER BY contender_id").fetchall(),
             history_rows=scalar(conn, "SELECT count(*) FROM contenders_history"),
             rankings=cur.execute(
                 "SELECT r.* FROM unnest(%(tasks)s::text[]) t(task),"
@@ -162,11 +162,11 @@ def observe(conn: psycopg.Connection) -> Observed:
 
 
 # Where close_period is killed: waiting for a contender row another session holds (part of the
-# contenders already updated), or waiting for the state lock in the history trigger (every
-# contender updated and every history row inserted).
+# contenders already updated), or waiting for the state lock it takes before any contender row (no
+# contender updated yet).
 BLOCKERS = {
     "row lock": "SELECT contender_id FROM contenders ORDER BY ctid DESC LIMIT 1 FOR UPDATE",
-    "state lock": "SELECT lock_contender_state()",
+    "state lock": "SELECT contender_rank.lock_state()",
 }
 
 

@@ -59,7 +59,7 @@ SELECT (SELECT count(*) FROM contenders) AS contenders,
                                           'similar', r.similar_metric, 'rank_value', r.rank_value)
                         ORDER BY t.task, r.contender_id)
         FROM unnest(%(tasks)s::text[]) t(task),
-             rank_contenders_window(t.task, 1000, %(as_of)s) r) AS reference
+             contender_rank.rank_contenders_window(t.task, 1000, %(as_of)s) r) AS reference
 """
 
 
@@ -177,7 +177,7 @@ def test_concurrent_ranking_history_close_and_config_change(dsn: str) -> None:
         # score of that many requests (the score grows with the count, so no other count gives it)
         with conn.cursor(row_factory=dict_row) as cur:
             scored_as_counted = {row["contender_id"]: row["same"] for row in cur.execute(
-                "SELECT h.contender_id, h.period_score IS NOT DISTINCT FROM compute_period_score("
+                "SELECT h.contender_id, h.period_score IS NOT DISTINCT FROM contender_rank.period_score("
                 "   b.made, 1, 0, c.capacity, b.made::float8) AS same"
                 " FROM contenders_history h"
                 " JOIN unnest(%(ids)s::text[], %(made)s::int[]) b(contender_id, made) USING (contender_id)"

@@ -288,7 +288,7 @@ def load(conn: psycopg.Connection, scenario: Scenario) -> None:
 
 def fetch(conn: psycopg.Connection, function: str, task: str, top_x: int, as_of: int) -> list[RankedRow]:
     query = {"rank_contenders": "SELECT * FROM rank_contenders(%(task)s, %(top_x)s, %(as_of)s)",
-             "rank_contenders_window": "SELECT * FROM rank_contenders_window(%(task)s, %(top_x)s, %(as_of)s)"}
+             "rank_contenders_window": "SELECT * FROM contender_rank.rank_contenders_window(%(task)s, %(top_x)s, %(as_of)s)"}
     with conn.cursor(row_factory=class_row(RankedRow)) as cur:
         cur.execute(query[function], {"task": task, "top_x": top_x, "as_of": to_datetime(as_of)})
         return cur.fetchall()

@@ -25,10 +25,10 @@ from contender_rank.scenario import (
     SIMILARITY,
     ScenarioError,
     rank_scenario,
-    scenario_database,
     seed_scenario,
 )
-from contender_rank.databases import new_database_name
+from contender_rank.databases import new_database_name, scratch_database
+from contender_rank.nineteen import scenario as nineteen
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 ROW_KEYS = {"contender_id", "node_hotkey", "own_metric", "similar_metric", "global_metric", "rank_value"}
@@ -40,7 +40,7 @@ def databases(admin_dsn: str) -> set[str]:
         return {row["datname"] for row in cur.fetchall()}
 
 
-def assert_cold_start_property(document: dict) -> None:
+def assert_cold_start_property(document: dict, nodes: int = EPOCHS + 1, with_history: int = EPOCHS) -> None:
     """Every node's new-task global_metric = similarity x its similar-task own_metric, to 1e-9."""
     scenario = document["scenario"]
     assert scenario == {"new_task": scenario["new_task"], "similar_task": SIMILAR_TASK, "similarity": 0.5}
@@ -48,12 +48,12 @@ def assert_cold_start_property(document: dict) -> None:
     assert set(rankings) == {SIMILAR_TASK, scenario["new_task"]}
     own = {row["node_hotkey"]: row["own_metric"] for row in rankings[SIMILAR_TASK]}
     new = {row["node_hotkey"]: row for row in rankings[scenario["new_task"]]}
-    assert set(new) == set(own) and len(own) == EPOCHS + 1
+    assert set(new) == set(own) and len(own) == nodes
     for hotkey, row in new.items():
         assert row["own_metric"] == 0, "the new task has no history of its own"
         assert abs(row["global_metric"] - scenario["similarity"] * own[hotkey]) <= 1e-9
     # the transfer is not trivially 0 = 0.5 x 0: most nodes have history
-    assert sum(1 for value in own.values() if value > 0) == EPOCHS
+    assert sum(1 for value in own.values() if value > 0) == with_history
     for rows in rankings.values():
         assert all(set(row) == ROW_KEYS for row in rows)
 
@@ -103,7 +103,7 @@ def test_scenario_agrees_with_the_window_definition(conn: psycopg.Connection) ->
     result = rank_scenario(conn, scenario)
     with conn.cursor(row_factory=dict_row) as cur:
         for task, rows in result.rankings.items():
-            cur.execute("SELECT * FROM rank_contenders_window(%(task)s, 100, %(as_of)s)",
+            cur.execute("SELECT * FROM contender_rank.rank_contenders_window(%(task)s, 100, %(as_of)s)",
                         {"task": task, "as_of": scenario.ranked_at})
             window = cur.fetchall()
             assert [row.contender_id for row in rows] == [row["contender_id"] for row in window]
@@ -120,10 +120,10 @@ def test_seeding_refuses_a_database_that_holds_data(conn: psycopg.Connection) ->
     assert conn.execute("SELECT count(*) FROM task_similarity").fetchone() == (0,)
 
 
-def test_scenario_database_drops_only_itself(admin_dsn: str, dsn: str, conn: psycopg.Connection) -> None:
+def test_scratch_database_drops_only_itself(admin_dsn: str, dsn: str, conn: psycopg.Connection) -> None:
     conn.execute("INSERT INTO task_similarity VALUES ('theirs', 'mine', 0.9)")
     before = databases(admin_dsn)
-    with scenario_database(admin_dsn) as scratch:
+    with scratch_database(admin_dsn, "demo") as scratch:
         created = databases(admin_dsn) - before
         assert len(created) == 1 and next(iter(created)).startswith("contender_rank_demo_")
         with psycopg.connect(scratch) as scratch_conn:
@@ -132,9 +132,9 @@ def test_scenario_database_drops_only_itself(admin_dsn: str, dsn: str, conn: psy
     assert conn.execute("SELECT * FROM task_similarity").fetchall() == [("theirs", "mine", 0.9)]
 
 
-def test_scenario_database_is_dropped_when_the_body_fails(admin_dsn: str) -> None:
+def test_scratch_database_is_dropped_when_the_body_fails(admin_dsn: str) -> None:
     before = databases(admin_dsn)
-    with pytest.raises(RuntimeError, match="interrupted"), scenario_database(admin_dsn):
+    with pytest.raises(RuntimeError, match="interrupted"), scratch_database(admin_dsn, "demo"):
         raise RuntimeError("interrupted")
     assert databases(admin_dsn) == before
 
@@ -159,6 +159,24 @@ def test_demo_text_shows_every_contender_and_the_check(capsys: pytest.CaptureFix
         assert column in out
     assert f"{SIMILARITY:g} x own_metric({SIMILAR_TASK})" in out
     assert f"OK: holds on all {EPOCHS + 1} nodes" in out
+
+
+def test_nineteen_demo_adopts_midstream_and_transfers_half(capsys: pytest.CaptureFixture[str],
+                                                          admin_dsn: str) -> None:
+    before = databases(admin_dsn)
+    assert main(["--dsn", admin_dsn, "demo", "--nineteen", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    # node-6 never handshook, so five nodes are ranked; node-1 fails every try, so its 3B metric is 0
+    assert_cold_start_property(document, nodes=5, with_history=4)
+    assert document["scenario"]["new_task"] == nineteen.NEW_TASK
+    assert databases(admin_dsn) == before
+
+    assert main(["--dsn", admin_dsn, "demo", "--nineteen"]) == 0
+    out = capsys.readouterr().out
+    assert "found nineteen's tables in schema public" in out
+    assert f"contenders_history ({nineteen.ADOPTED_AFTER * 18} rows" in out  # 3 periods x 6 nodes x 3 tasks
+    assert "node-6-chat-llama-3-1-405b" in out and "node not handshaken" in out
+    assert "OK: holds on all 5 nodes" in out
 
 
 def test_demo_without_a_database_runs_and_removes_a_throwaway_cluster() -> None:

@@ -12,6 +12,7 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 
 
 def test_wheel_ships_every_migration_function_and_the_privileges(tmp_path: Path) -> None:
+    db = REPOSITORY / "db"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--disable-pip-version-check",
          "--wheel-dir", str(tmp_path), str(REPOSITORY)],
@@ -20,12 +21,15 @@ def test_wheel_ships_every_migration_function_and_the_privileges(tmp_path: Path)
     (wheel,) = tmp_path.glob("contender_rank-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
 
-    expected = {f"contender_rank/sql/migrations/{path.name}" for path in (REPOSITORY / "db/migrations").glob("*.sql")}
-    expected |= {f"contender_rank/sql/functions/{path.name}" for path in (REPOSITORY / "db/functions").glob("*.sql")}
-    expected.add("contender_rank/sql/privileges.sql")
-    assert len(expected) > 30
+    shipped = [*(db / "migrations").glob("*.sql"), *(db / "functions").rglob("*.sql"), db / "privileges.sql",
+               db / "privileges_standalone.sql", db / "roles.sql"]
+    expected = {f"contender_rank/sql/{path.relative_to(db)}" for path in shipped}
+    assert len(expected) > 20
     assert expected <= names, sorted(expected - names)
     # the packaged copy is what an installed package migrates from: byte for byte the repository's
     with zipfile.ZipFile(wheel) as archive:
-        packaged = archive.read("contender_rank/sql/functions/rank_contenders.sql")
-    assert packaged == (REPOSITORY / "db/functions/rank_contenders.sql").read_bytes()
+        for path in shipped:
+            assert archive.read(f"contender_rank/sql/{path.relative_to(db)}") == path.read_bytes(), path
+    # and the statements the package sends, which live beside its modules
+    assert {"contender_rank/queries.sql", "contender_rank/nineteen/schema.sql",
+            "contender_rank/nineteen/statements.sql"} <= names
