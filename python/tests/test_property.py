@@ -18,14 +18,13 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 
 import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from psycopg.rows import class_row
-from ranking_model import Config, Contender, HistoryRow, Node, Ranked, World, rank, to_datetime
+from model_checks import assert_matches_model, fetch
+from ranking_model import Config, Contender, HistoryRow, Node, World, rank, to_datetime
 
 from contender_rank.databases import create_database, drop_database, new_database_name
 
@@ -81,6 +80,9 @@ class Scenario:
     as_of_within: int  # somewhere inside the history: some rows are after it
     top_x: int
     window_checked_at: str  # "after" or "within": the window reference costs most, so one moment suffices
+    # similar metrics settled after every statement (SET CONSTRAINTS ... IMMEDIATE), or left to the
+    # read inside this transaction (the deferred settle never runs: each example is rolled back)
+    settled: bool
 
 
 # -- strategies ------------------------------------------------------------------------------
@@ -189,30 +191,17 @@ def scenarios(draw: st.DrawFn) -> Scenario:
                   config=final_config or initial_config)
     return Scenario(world=world, initial_config=initial_config, operations=tuple(operations),
                     as_of_after=as_of_after, as_of_within=as_of_within, top_x=draw(st.integers(1, 4)),
-                    window_checked_at=draw(st.sampled_from(("after", "within"))))
+                    window_checked_at=draw(st.sampled_from(("after", "within"))), settled=draw(st.booleans()))
 
 
 # -- the database side -----------------------------------------------------------------------
 
-@dataclass
-class RankedRow:
-    contender_id: str
-    node_hotkey: str
-    node_id: int
-    task: str
-    total_requests_made: int
-    own_metric: float
-    similar_metric: float
-    global_metric: float
-    rank_value: float
-    capacity_left: bool
-
-
-@pytest.fixture(scope="module")
-def property_conn(admin_dsn: str, template_db: str) -> Iterator[psycopg.Connection]:
-    """One database for every example; each example's writes are rolled back."""
+@pytest.fixture(scope="module", params=["standalone", "adopted"])
+def property_conn(request: pytest.FixtureRequest, admin_dsn: str) -> Iterator[psycopg.Connection]:
+    """One database per layout for every example; each example's writes are rolled back."""
+    template = request.getfixturevalue("template_db" if request.param == "standalone" else "adopted_template_db")
     name = new_database_name("property")
-    dsn = create_database(admin_dsn, name, template=template_db)
+    dsn = create_database(admin_dsn, name, template=template)
     try:
         with psycopg.connect(dsn) as conn:
             # a zone far from UTC, at a 45-minute offset: no result may depend on it
@@ -221,6 +210,49 @@ def property_conn(admin_dsn: str, template_db: str) -> Iterator[psycopg.Connecti
             yield conn
     finally:
         drop_database(admin_dsn, name)
+
+
+def layout(conn: psycopg.Connection) -> str:
+    row = conn.execute("SELECT contender_rank.layout()").fetchone()
+    assert row is not None
+    return row[0]
+
+
+# The same writes in the two layouts: nineteen's tables have NOT NULL columns contender_rank never
+# reads (filled with constants) and store expired_at as naive UTC.
+INSERT_NODES = {
+    "standalone": "INSERT INTO nodes (hotkey, netuid, node_id, symmetric_key_uuid)"
+                  " SELECT * FROM unnest(%(hotkeys)s::text[], %(netuids)s::int[], %(node_ids)s::int[], %(keys)s::text[])",
+    "adopted": "INSERT INTO nodes (hotkey, netuid, node_id, symmetric_key_uuid, coldkey, incentive, stake, trust,"
+               " vtrust, ip, ip_type, port, network)"
+               " SELECT h, n, i, k, 'coldkey', 0, 1, 1, 1, '10.0.0.1', 4, 8091, 'finney'"
+               " FROM unnest(%(hotkeys)s::text[], %(netuids)s::int[], %(node_ids)s::int[], %(keys)s::text[])"
+               " AS u(h, n, i, k)",
+}
+INSERT_CONTENDERS = {
+    "standalone": "INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, capacity,"
+                  " consumed_capacity, total_requests_made)"
+                  " SELECT * FROM unnest(%(ids)s::text[], %(hotkeys)s::text[], %(node_ids)s::int[],"
+                  " %(netuids)s::int[], %(tasks)s::text[], %(capacities)s::float8[], %(consumed)s::float8[],"
+                  " %(totals)s::int[])",
+    "adopted": "INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, capacity, consumed_capacity,"
+               " total_requests_made, validator_hotkey, raw_capacity, capacity_to_score)"
+               " SELECT *, 'validator', 100, 100 FROM unnest(%(ids)s::text[], %(hotkeys)s::text[], %(node_ids)s::int[],"
+               " %(netuids)s::int[], %(tasks)s::text[], %(capacities)s::float8[], %(consumed)s::float8[],"
+               " %(totals)s::int[])",
+}
+INSERT_HISTORY = {
+    "standalone": "INSERT INTO contenders_history (contender_id, node_hotkey, netuid, task, period_score, expired_at)"
+                  " SELECT * FROM unnest(%(ids)s::text[], %(hotkeys)s::text[], %(netuids)s::int[],"
+                  " %(tasks)s::text[], %(scores)s::float8[], %(at)s::timestamptz[])",
+    "adopted": "INSERT INTO contenders_history (contender_id, node_hotkey, netuid, task, period_score, expired_at,"
+               " node_id, validator_hotkey, raw_capacity, capacity, capacity_to_score, consumed_capacity, created_at,"
+               " updated_at)"
+               " SELECT i, h, n, t, s, a AT TIME ZONE 'UTC', 1, 'validator', 100, 100, 100, 0, a AT TIME ZONE 'UTC',"
+               " a AT TIME ZONE 'UTC'"
+               " FROM unnest(%(ids)s::text[], %(hotkeys)s::text[], %(netuids)s::int[], %(tasks)s::text[],"
+               " %(scores)s::float8[], %(at)s::timestamptz[]) AS u(i, h, n, t, s, a)",
+}
 
 
 def set_config(conn: psycopg.Connection, config: Config) -> None:
@@ -236,11 +268,7 @@ def apply(conn: psycopg.Connection, operation: Operation) -> None:
     match operation:
         case InsertContenders(rows):
             conn.execute(
-                "INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, capacity,"
-                " consumed_capacity, total_requests_made)"
-                " SELECT * FROM unnest(%(ids)s::text[], %(hotkeys)s::text[], %(node_ids)s::int[],"
-                " %(netuids)s::int[], %(tasks)s::text[], %(capacities)s::float8[], %(consumed)s::float8[],"
-                " %(totals)s::int[])",
+                INSERT_CONTENDERS[layout(conn)],
                 {"ids": [r.contender_id for r in rows], "hotkeys": [r.node_hotkey for r in rows],
                  "node_ids": [r.node_id for r in rows], "netuids": [r.netuid for r in rows],
                  "tasks": [r.task for r in rows], "capacities": [r.capacity for r in rows],
@@ -259,10 +287,7 @@ def apply(conn: psycopg.Connection, operation: Operation) -> None:
             )
         case InsertHistory(rows):
             conn.execute(
-                "INSERT INTO contenders_history"
-                " (contender_id, node_hotkey, netuid, task, period_score, expired_at)"
-                " SELECT * FROM unnest(%(ids)s::text[], %(hotkeys)s::text[], %(netuids)s::int[],"
-                " %(tasks)s::text[], %(scores)s::float8[], %(at)s::timestamptz[])",
+                INSERT_HISTORY[layout(conn)],
                 {"ids": [r.contender_id for r in rows], "hotkeys": [r.node_hotkey for r in rows],
                  "netuids": [r.netuid for r in rows], "tasks": [r.task for r in rows],
                  "scores": [r.period_score for r in rows], "at": [to_datetime(r.expired_at) for r in rows]},
@@ -272,11 +297,11 @@ def apply(conn: psycopg.Connection, operation: Operation) -> None:
 
 
 def load(conn: psycopg.Connection, scenario: Scenario) -> None:
+    if scenario.settled:
+        conn.execute("SET CONSTRAINTS contender_rank.stale_nodes_settle IMMEDIATE")
     set_config(conn, scenario.initial_config)
     conn.execute(
-        "INSERT INTO nodes (hotkey, netuid, node_id, symmetric_key_uuid)"
-        " SELECT * FROM unnest(%(hotkeys)s::text[], %(netuids)s::int[], %(node_ids)s::int[],"
-        " %(keys)s::text[])",
+        INSERT_NODES[layout(conn)],
         {"hotkeys": [n.hotkey for n in scenario.world.nodes],
          "netuids": [n.netuid for n in scenario.world.nodes],
          "node_ids": [n.node_id for n in scenario.world.nodes],
@@ -284,59 +309,6 @@ def load(conn: psycopg.Connection, scenario: Scenario) -> None:
     )
     for operation in scenario.operations:
         apply(conn, operation)
-
-
-def fetch(conn: psycopg.Connection, function: str, task: str, top_x: int, as_of: int) -> list[RankedRow]:
-    query = {"rank_contenders": "SELECT * FROM rank_contenders(%(task)s, %(top_x)s, %(as_of)s)",
-             "rank_contenders_window": "SELECT * FROM contender_rank.rank_contenders_window(%(task)s, %(top_x)s, %(as_of)s)"}
-    with conn.cursor(row_factory=class_row(RankedRow)) as cur:
-        cur.execute(query[function], {"task": task, "top_x": top_x, "as_of": to_datetime(as_of)})
-        return cur.fetchall()
-
-
-# -- comparison ------------------------------------------------------------------------------
-
-def close(actual: float, expected: Decimal) -> bool:
-    return math.isclose(actual, float(expected), rel_tol=TOLERANCE, abs_tol=TOLERANCE)
-
-
-def tie_groups(model: list[Ranked]) -> list[list[Ranked]]:
-    """Runs of the model's order whose rank_values agree to within the tolerance: float8 rounding may
-    order those either way, so only their membership is compared."""
-    groups: list[list[Ranked]] = []
-    for entry in model:
-        previous = groups[-1][-1] if groups else None
-        if (previous is not None and previous.capacity_left == entry.capacity_left
-                and abs(previous.rank_value - entry.rank_value)
-                <= Decimal(TOLERANCE) * max(Decimal(1), abs(entry.rank_value))):
-            groups[-1].append(entry)
-        else:
-            groups.append([entry])
-    return groups
-
-
-def assert_matches_model(label: str, rows: list[RankedRow], model: list[Ranked], top_x: int) -> None:
-    assert len(rows) == min(top_x, len(model)), f"{label}: {len(rows)} rows, model has {len(model)}"
-    # the database's order is consistent with its own numbers: exact ties go by contender_id
-    keys = [(not r.capacity_left, r.rank_value, r.contender_id) for r in rows]
-    assert keys == sorted(keys), f"{label}: not in (capacity_left, rank_value, contender_id) order: {keys}"
-    position = 0
-    for group in tie_groups(model):
-        if position >= len(rows):
-            break
-        taken = [r.contender_id for r in rows[position:position + len(group)]]
-        expected = {m.contender_id for m in group}
-        assert set(taken) <= expected, f"{label}: at {position} got {taken}, model has {sorted(expected)}"
-        position += len(group)
-    by_id = {m.contender_id: m for m in model}
-    for row in rows:
-        want = by_id[row.contender_id]
-        assert (row.node_hotkey, row.node_id, row.task, row.total_requests_made, row.capacity_left) == (
-            want.node_hotkey, want.node_id, want.task, want.total_requests_made, want.capacity_left), label
-        for metric in ("own_metric", "similar_metric", "global_metric", "rank_value"):
-            assert close(getattr(row, metric), getattr(want, metric)), (
-                f"{label}: {row.contender_id} {metric} = {getattr(row, metric)!r},"
-                f" model {getattr(want, metric)}")
 
 
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=IN_CI,
@@ -352,9 +324,9 @@ def test_rank_contenders_equals_the_model(property_conn: psycopg.Connection, sce
             if moment == scenario.window_checked_at:
                 functions.append("rank_contenders_window")
             for function in functions:
-                rows = fetch(property_conn, function, task, 1000, as_of)
+                rows = fetch(property_conn, function, task, 1000, to_datetime(as_of))
                 assert_matches_model(f"{function}({task}, as_of {moment})", rows, model, 1000)
-            rows = fetch(property_conn, "rank_contenders", task, scenario.top_x, as_of)
+            rows = fetch(property_conn, "rank_contenders", task, scenario.top_x, to_datetime(as_of))
             assert_matches_model(f"rank_contenders({task}, top_x {scenario.top_x}, as_of {moment})",
                                  rows, model, scenario.top_x)
     finally:

@@ -1,3 +1,4 @@
+-- layout: standalone
 -- More errors than requests (counters bumped by separate statements can disagree for a moment):
 -- the period scores 0 — every request failed — instead of a value outside [0, 1] that the
 -- history CHECK would reject, which would make close_period fail for every contender.

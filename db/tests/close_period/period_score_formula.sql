@@ -1,3 +1,4 @@
+-- layout: standalone
 -- nineteen's period score, by hand. cap = max(capacity, 1), unqueried = max(cap - consumed, 0) / cap,
 -- good = (total - 429s - 500s) / total, score = max(good * (1 - 429s/total * unqueried)
 -- * (1 - 500s/total * unqueried), 0); NULL when total = 0 or capacity = 0.

@@ -9,9 +9,9 @@ UPDATE ranking_config SET decay_factor = 1;
 SELECT tests.make_contender('fx1', 'task-f', total_requests_made => 7);
 SELECT tests.make_contender('fx2', 'task-f', total_requests_made => 3);
 SELECT tests.make_contender('fx3', 'task-f', total_requests_made => 1, consumed_capacity => 10);
-INSERT INTO contenders_history (contender_id, period_score, expired_at)
-SELECT c.contender_id, 1, timestamptz '2026-08-01 00:30+00' + i * interval '1 hour'
-FROM generate_series(0, 999) i, (VALUES ('fx1-task-f'), ('fx2-task-f'), ('fx3-task-f')) c(contender_id);
+SELECT tests.insert_history($$
+    SELECT c.contender_id, 1, timestamptz '2026-08-01 00:30+00' + i * interval '1 hour'
+    FROM generate_series(0, 999) i, (VALUES ('fx1-task-f'), ('fx2-task-f'), ('fx3-task-f')) c(contender_id)$$);
 
 UPDATE ranking_config SET history_weight = 1e300;
 SELECT ok(tests.close_to((SELECT r.rank_value FROM rank_contenders('task-f', 5, '2026-10-01 00:00+00') r
@@ -41,7 +41,7 @@ SELECT ok((SELECT r.own_metric >= 0 AND r.own_metric <= 5e-324 AND r.rank_value 
           'the denormal scores give a metric between 0 and the smallest float8, rank_value 0');
 SELECT ok((SELECT abs(r.own_metric - w.own_metric) <= 5e-324
            FROM rank_contenders('task-d', 5, '2026-08-01 01:30+00') r,
-                rank_contenders_window('task-d', 5, '2026-08-01 01:30+00') w),
+                contender_rank.rank_contenders_window('task-d', 5, '2026-08-01 01:30+00') w),
           'state and window definition agree to the smallest float8');
 SELECT lives_ok($$SELECT * FROM rank_contenders('task-d', 5, '2026-08-01 00:30+00')$$,
                 'the window fallback over denormal scores raises no underflow');
@@ -58,8 +58,8 @@ SELECT ok(tests.close_to((SELECT r.similar_metric FROM rank_contenders('task-e',
           'an interval later the tiny similar metric halves');
 SELECT is((SELECT r.similar_metric FROM rank_contenders('task-e', 1, '2026-08-02 02:30+00') r), 0::float8,
           'a day later it has underflowed to 0, without an error');
-SELECT ok(tests.close_to((SELECT r.similar_metric FROM rank_contenders_window('task-e', 1, '2026-08-01 02:30+00') r), 1e-300)
-          AND (SELECT r.similar_metric FROM rank_contenders_window('task-e', 1, '2026-08-02 02:30+00') r) = 0,
+SELECT ok(tests.close_to((SELECT r.similar_metric FROM contender_rank.rank_contenders_window('task-e', 1, '2026-08-01 02:30+00') r), 1e-300)
+          AND (SELECT r.similar_metric FROM contender_rank.rank_contenders_window('task-e', 1, '2026-08-02 02:30+00') r) = 0,
           'the window definition agrees on the tiny similar metric');
 
 SELECT * FROM finish();

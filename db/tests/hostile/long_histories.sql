@@ -19,21 +19,19 @@ FROM generate_series(0, 3 * 365 * 24 - 1) i;
 
 -- all but the last day in one statement (recomputed from history), the last day one row per
 -- statement (the O(1) running fold)
-INSERT INTO contenders_history (contender_id, period_score, expired_at)
-SELECT 'ly1-task-l', h.score, h.expired_at FROM hourly h WHERE h.i < 3 * 365 * 24 - 24
-UNION ALL
-SELECT 'ly1-task-l', 1 - h.score, h.expired_at + interval '10 minutes' FROM hourly h
-WHERE h.i % 24 = 0 AND h.i < 3 * 365 * 24 - 24;
+SELECT tests.insert_history($$
+    SELECT 'ly1-task-l', h.score, h.expired_at FROM hourly h WHERE h.i < 3 * 365 * 24 - 24
+    UNION ALL
+    SELECT 'ly1-task-l', 1 - h.score, h.expired_at + interval '10 minutes' FROM hourly h
+    WHERE h.i % 24 = 0 AND h.i < 3 * 365 * 24 - 24$$);
 DO $$
 DECLARE
     v_row record;
 BEGIN
     FOR v_row IN SELECT * FROM hourly h WHERE h.i >= 3 * 365 * 24 - 24 ORDER BY h.i LOOP
-        INSERT INTO contenders_history (contender_id, period_score, expired_at)
-        VALUES ('ly1-task-l', v_row.score, v_row.expired_at);
+        PERFORM tests.add_history('ly1-task-l', v_row.score, v_row.expired_at);
         IF v_row.i % 24 = 0 THEN
-            INSERT INTO contenders_history (contender_id, period_score, expired_at)
-            VALUES ('ly1-task-l', 1 - v_row.score, v_row.expired_at + interval '10 minutes');
+            PERFORM tests.add_history('ly1-task-l', 1 - v_row.score, v_row.expired_at + interval '10 minutes');
         END IF;
     END LOOP;
 END
@@ -64,9 +62,8 @@ SELECT ok(tests.all_rankings_agree('2026-01-01 00:00+00') AND tests.all_rankings
 UPDATE ranking_config SET decay_interval = '1 second', decay_factor = 0.5;
 SELECT tests.make_contender('ly2', 'task-s');
 -- one row every six hours for a year, then three in the last seconds before as_of
-INSERT INTO contenders_history (contender_id, period_score, expired_at)
-SELECT 'ly2-task-s', 1, timestamptz '2025-01-01 00:00+00' + i * interval '6 hours'
-FROM generate_series(0, 4 * 364) i;
+SELECT tests.insert_history($$SELECT 'ly2-task-s', 1, timestamptz '2025-01-01 00:00+00' + i * interval '6 hours'
+                               FROM generate_series(0, 4 * 364) i$$);
 SELECT tests.add_history('ly2-task-s', 0.5, '2025-12-31 23:59:57.5+00');
 SELECT tests.add_history('ly2-task-s', 0.25, '2025-12-31 23:59:58.5+00');
 SELECT tests.add_history('ly2-task-s', 0.125, '2025-12-31 23:59:59.5+00');
@@ -74,7 +71,7 @@ SELECT tests.add_history('ly2-task-s', 0.125, '2025-12-31 23:59:59.5+00');
 SELECT is((SELECT r.own_metric FROM rank_contenders('task-s', 1, '2025-12-31 23:59:59.9+00') r),
           (0.125 + 0.25 * 0.5 + 0.5 * 0.25)::float8,
           'with one-second intervals only the last seconds count; hours-old rows underflow to 0');
-SELECT is((SELECT r.own_metric FROM rank_contenders_window('task-s', 1, '2025-12-31 23:59:59.9+00') r),
+SELECT is((SELECT r.own_metric FROM contender_rank.rank_contenders_window('task-s', 1, '2025-12-31 23:59:59.9+00') r),
           (0.125 + 0.25 * 0.5 + 0.5 * 0.25)::float8,
           'the window definition over a year of one-second intervals gives the same');
 SELECT is((SELECT r.own_metric FROM rank_contenders('task-s', 1, '2025-07-02 06:00:02+00') r),
@@ -92,7 +89,7 @@ SELECT ok(tests.close_to((SELECT r.own_metric FROM rank_contenders('task-s', 1, 
                                      * power(0.999999::float8,
                                              floor(extract(epoch FROM timestamptz '2026-01-01 00:00:00+00'))
                                              - floor(extract(epoch FROM h.expired_at))))
-                          FROM contenders_history h WHERE h.contender_id = 'ly2-task-s')),
+                          FROM tests.history h WHERE h.contender_id = 'ly2-task-s')),
           'with decay 0.999999 per second the metric is the sum of score * 0.999999^age over the year');
 
 SELECT * FROM finish();

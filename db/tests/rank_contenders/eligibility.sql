@@ -9,15 +9,15 @@ SELECT tests.make_contender('zero', 'elig', capacity => 0);
 SELECT tests.make_contender('negative', 'elig', capacity => -1);
 SELECT tests.make_node('nokey', handshaken => false);
 SELECT tests.make_contender('nokey', 'elig');
-INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, capacity)
-VALUES ('ghost-elig', 'ghost', 1, 19, 'elig', 10);
+-- a contender whose node is not in nodes at all
+SELECT tests.make_contender('ghost', 'elig', with_node => false);
 -- the same hotkey handshaken on another netuid does not make this node handshaken
 SELECT tests.make_node('nokey', 20);
 
 SELECT results_eq($$SELECT contender_id FROM rank_contenders('elig', 10)$$,
                   ARRAY['ok2-elig', 'ok1-elig'],
                   'only contenders of the task with capacity > 0 on a handshaken node are ranked');
-SELECT results_eq($$SELECT contender_id FROM rank_contenders_window('elig', 10)$$,
+SELECT results_eq($$SELECT contender_id FROM contender_rank.rank_contenders_window('elig', 10)$$,
                   ARRAY['ok2-elig', 'ok1-elig'], 'the window definition applies the same rules');
 SELECT is_empty($$SELECT * FROM rank_contenders('no-such-task')$$, 'an unknown task ranks nobody');
 

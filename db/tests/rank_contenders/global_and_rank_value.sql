@@ -23,7 +23,7 @@ SELECT ok(tests.close_to((tests.ranked('p-g', '2024-01-01 10:30:00+00')).rank_va
           'a history_weight change applies to the very next call');
 SELECT results_eq($$SELECT contender_id FROM rank_contenders('g', 5, '2024-01-01 10:30:00+00')$$,
                   ARRAY['q-g', 'p-g'], 'with w = 2 the request counts decide');
-SELECT results_eq($$SELECT contender_id FROM rank_contenders_window('g', 5, '2024-01-01 10:30:00+00')$$,
+SELECT results_eq($$SELECT contender_id FROM contender_rank.rank_contenders_window('g', 5, '2024-01-01 10:30:00+00')$$,
                   ARRAY['q-g', 'p-g'], 'the window definition reads the new weight too');
 
 SELECT * FROM finish();

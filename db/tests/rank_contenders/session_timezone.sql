@@ -24,12 +24,12 @@ SELECT is((SELECT similar_metric FROM ranking_in_utc WHERE contender_id = 'tz2-t
           'under UTC the similar metric uses UTC days too');
 
 SET LOCAL TimeZone = 'Pacific/Chatham';
-SELECT is(interval_index('2024-01-02 00:00:00+00', '1 day'), 19724::bigint,
+SELECT is(contender_rank.interval_index('2024-01-02 00:00:00+00', '1 day'), 19724::bigint,
           'under Pacific/Chatham a day interval still starts at midnight UTC');
 SELECT results_eq($$SELECT * FROM rank_contenders('tz-task', 5, '2024-01-02 01:00:00+00')$$,
                   $$SELECT * FROM ranking_in_utc$$,
                   'under Pacific/Chatham the ranking is the same as under UTC');
-SELECT results_eq($$SELECT * FROM rank_contenders_window('tz-task', 5, '2024-01-02 01:00:00+00')$$,
+SELECT results_eq($$SELECT * FROM contender_rank.rank_contenders_window('tz-task', 5, '2024-01-02 01:00:00+00')$$,
                   $$SELECT * FROM ranking_in_utc$$,
                   'under Pacific/Chatham the window definition gives the same ranking too');
 

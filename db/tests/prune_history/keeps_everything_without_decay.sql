@@ -1,10 +1,11 @@
+-- With decay_factor 1 no history ever fades, and with retention_epsilon 0 nothing may move: in
+-- either case prune_history deletes nothing. Otherwise old history goes.
 BEGIN;
-SELECT plan(4);
+SELECT plan(5);
 
 SELECT tests.make_contender('n1', 'a');
-INSERT INTO contenders_history (contender_id, period_score, expired_at)
-SELECT 'n1-a', 0.5, timestamptz '2026-01-10 12:00:00+00' - interval '1 hour' * p
-FROM generate_series(0, 24 * 365) p;
+SELECT tests.insert_history($$SELECT 'n1-a', 0.5, timestamptz '2026-01-10 12:00:00+00' - interval '1 hour' * p
+                               FROM generate_series(0, 24 * 365) p$$);
 
 UPDATE ranking_config SET decay_factor = 1, retention_epsilon = 1;
 SELECT is(prune_history(timestamptz '2026-01-10 12:30:00+00'), 0::bigint,
@@ -17,6 +18,8 @@ SELECT is(prune_history(timestamptz '2026-01-10 12:30:00+00'), 0::bigint, 'with 
 UPDATE ranking_config SET retention_epsilon = 1e-6;
 SELECT cmp_ok(prune_history(timestamptz '2026-01-10 12:30:00+00'), '>', 0::bigint,
               'the same history at factor 0.5 and epsilon 1e-6 is pruned');
+SELECT is(tests.check_both_paths('2026-01-10 12:30:00+00'), '{}'::text[],
+          'the DELETE recomputed the state from what remains: both paths agree');
 
 SELECT * FROM finish();
 ROLLBACK;

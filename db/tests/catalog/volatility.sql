@@ -1,0 +1,49 @@
+-- Each function declares its true volatility: the arithmetic is IMMUTABLE (interval_index STABLE,
+-- as extract on timestamptz is catalogued), whatever only reads is STABLE (the ranking, explain and
+-- status can serve a hot standby and run in a read-only transaction), whatever writes is VOLATILE.
+BEGIN;
+SELECT plan(5);
+
+CREATE TEMP VIEW volatilities AS
+SELECT p.pronamespace::regnamespace::text || '.' || p.proname AS name, p.provolatile::text AS volatility
+FROM pg_proc p
+WHERE p.pronamespace IN ('contender_rank'::regnamespace, 'public'::regnamespace)
+  AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e');
+
+SELECT set_eq($$SELECT name FROM volatilities WHERE volatility = 'i'$$,
+              ARRAY['contender_rank.as_utc', 'contender_rank.interval_mean', 'contender_rank.decayed',
+                    'contender_rank.scaled', 'contender_rank.rank_value', 'contender_rank.period_score',
+                    'contender_rank.check_ranking_arguments', 'contender_rank.check_settings'],
+              'IMMUTABLE: the arithmetic and the argument checks (they depend on their arguments alone)');
+SELECT set_eq($$SELECT name FROM volatilities WHERE volatility = 's'$$,
+              ARRAY['contender_rank.interval_index', 'contender_rank.own_metrics_window',
+                    'contender_rank.similar_metrics_window', 'contender_rank.task_contenders_window',
+                    'contender_rank.rank_contenders_window', 'contender_rank.stale_similar', 'contender_rank.task_contenders',
+                    'contender_rank.layout', 'public.rank_contenders', 'public.explain_ranking', 'public.ranking_status'],
+              'STABLE: what only reads, the API''s ranking, explain and status among them');
+SELECT set_eq($$SELECT name FROM volatilities WHERE volatility = 'v'$$,
+              ARRAY['contender_rank.lock_state', 'contender_rank.recompute_own_state', 'contender_rank.mark_stale',
+                    'contender_rank.stale_nodes_settle', 'contender_rank.place_contender',
+                    'contender_rank.forget_contenders', 'contender_rank.rebuild_state', 'contender_rank.start_rebuild',
+                    'contender_rank.contenders_history_after_insert', 'contender_rank.contenders_history_after_change',
+                    'contender_rank.contenders_history_after_truncate', 'contender_rank.contenders_after_insert',
+                    'contender_rank.contenders_after_delete', 'contender_rank.contenders_after_move',
+                    'contender_rank.contenders_after_truncate', 'contender_rank.task_similarity_after_change',
+                    'contender_rank.ranking_config_after_update', 'contender_rank.ranking_config_guard',
+                    'public.record_requests', 'public.close_period', 'public.prune_history'],
+              'VOLATILE: what writes or locks');
+
+-- what STABLE promises, shown: the three read-only API functions run in a read-only transaction,
+-- as of a time before the newest history too (the definition's fallback), and the writers do not
+SELECT tests.make_two_node_fixture();
+SELECT tests.add_fixture_history();
+SET TRANSACTION READ ONLY;
+SELECT lives_ok($$SELECT * FROM rank_contenders('x', 5, '2024-01-02 00:00:00+00');
+                  SELECT * FROM rank_contenders('x', 5, '2024-01-01 12:00:00+00');
+                  SELECT * FROM explain_ranking('x', '2024-01-02 00:00:00+00', 0, 0.9, '2 hours');
+                  SELECT * FROM ranking_status()$$,
+                'rank_contenders, explain_ranking and ranking_status run in a read-only transaction');
+SELECT throws_ok($$SELECT record_requests('a-x')$$, '25006', NULL, 'record_requests writes: refused there');
+
+SELECT * FROM finish();
+ROLLBACK;
