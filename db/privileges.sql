@@ -25,19 +25,6 @@ GRANT UPDATE ON public.ranking_config TO ranking_admin;
 GRANT INSERT, UPDATE, DELETE ON public.task_similarity TO ranking_admin;
 GRANT USAGE ON SCHEMA contender_rank TO ranking_admin;
 GRANT SELECT ON contender_rank.contender_state, contender_rank.installation TO ranking_admin;
--- the window definition calls the arithmetic helpers and the argument checks with the admin's rights
-GRANT EXECUTE ON FUNCTION
-    contender_rank.rank_contenders_window(text, int, timestamptz, interval, float8, float8),
-    contender_rank.task_contenders_window(text, timestamptz, interval, float8, float8),
-    contender_rank.own_metrics_window(text[], timestamptz, interval, float8),
-    contender_rank.similar_metrics_window(text[], timestamptz, interval, float8),
-    contender_rank.check_ranking_arguments(text, int, timestamptz),
-    contender_rank.check_settings(interval, float8, float8),
-    contender_rank.as_utc(timestamptz),
-    contender_rank.as_utc(timestamp),
-    contender_rank.interval_index(timestamptz, interval),
-    contender_rank.interval_mean(float8, float8),
-    contender_rank.decayed(float8, float8, float8),
-    contender_rank.scaled(float8, float8),
-    contender_rank.rank_value(float8, float8, float8)
+-- an audit: the ranking from history alone (it runs as its owner, so this is all the admin needs)
+GRANT EXECUTE ON FUNCTION contender_rank.rank_contenders_window(text, int, timestamptz, interval, float8, float8)
 TO ranking_admin;

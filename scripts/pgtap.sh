@@ -18,7 +18,7 @@ esac
 
 py=.venv/bin/python
 test_db="contender_rank_pgtap_${layout}_$$"
-test_url=$($py -c "import sys; from contender_rank.testing import with_dbname; print(with_dbname(sys.argv[1], sys.argv[2]))" "$DATABASE_URL" "$test_db")
+test_url=$($py -c "import sys; from contender_rank.databases import with_dbname; print(with_dbname(sys.argv[1], sys.argv[2]))" "$DATABASE_URL" "$test_db")
 cleanup() { psql -q "$DATABASE_URL" -c "DROP DATABASE IF EXISTS $test_db WITH (FORCE)" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
@@ -46,5 +46,5 @@ for file in "${candidates[@]}"; do
 done
 echo "== pgTAP, $layout layout (${#tests[@]} files)"
 # pg_prove hands psql libpq settings, not a connection string: export them as PG* variables
-eval "$($py -m contender_rank.testing pgenv "$test_url")"
+eval "$($py -m contender_rank.databases pgenv "$test_url")"
 pg_prove "${tests[@]}"

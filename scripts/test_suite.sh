@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 py=.venv/bin/python
 test_db="contender_rank_pgtap_$$"
-test_url=$($py -c "import sys; from contender_rank.testing import with_dbname; print(with_dbname(sys.argv[1], sys.argv[2]))" "$DATABASE_URL" "$test_db")
+test_url=$($py -c "import sys; from contender_rank.databases import with_dbname; print(with_dbname(sys.argv[1], sys.argv[2]))" "$DATABASE_URL" "$test_db")
 
 cleanup() { psql -q "$DATABASE_URL" -c "DROP DATABASE IF EXISTS $test_db WITH (FORCE)" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
@@ -22,7 +22,7 @@ status=0
 echo "== pgTAP (pg_prove db/tests)"
 mapfile -t tests < <(find db/tests -name '*.sql' -not -path 'db/tests/helpers/*' | sort)
 # pg_prove hands psql libpq settings, not a connection string: export them as PG* variables
-eval "$($py -m contender_rank.testing pgenv "$test_url")"
+eval "$($py -m contender_rank.databases pgenv "$test_url")"
 pg_prove "${tests[@]}" || status=1
 
 echo "== pytest"

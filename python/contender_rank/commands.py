@@ -281,8 +281,8 @@ def status_warnings(status: RankingStatus) -> list[str]:
     if status.contenders_in_state != status.contenders:
         warnings.append(f"{status.contenders} contenders but {status.contenders_in_state} in the derived state "
                         "(were triggers disabled?): run `contender-rank migrate --rebuild`")
-    if status.history_rows_without_expired_at:
-        warnings.append(f"{status.history_rows_without_expired_at} history rows have no expired_at: they fall "
+    if status.history_rows_ignored:
+        warnings.append(f"{status.history_rows_ignored} history rows have no finite expired_at: they fall "
                         "in no decay interval and the ranking ignores them")
     return warnings
 

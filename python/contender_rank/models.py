@@ -85,7 +85,7 @@ class RankingStatus:
     contenders: int
     contenders_in_state: int
     history_rows: int
-    history_rows_without_expired_at: int
+    history_rows_ignored: int  # no finite expired_at: in no decay interval, so not read
     contenders_with_history: int
     newest_expired_at: datetime | None
     installed_at: datetime

@@ -46,7 +46,8 @@ WHERE c.relnamespace = 'public'::regnamespace
 SELECT (SELECT count(*) FROM public.nodes) AS nodes,
        (SELECT count(*) FROM public.contenders) AS contenders,
        (SELECT count(*) FROM public.contenders_history) AS contenders_history,
-       (SELECT count(*) FROM public.contenders_history WHERE expired_at IS NULL) AS history_without_expired_at
+       (SELECT count(*) FROM public.contenders_history WHERE NOT coalesce(isfinite(expired_at), false))
+           AS history_ignored
 
 -- name: create_schema
 CREATE SCHEMA IF NOT EXISTS contender_rank;

@@ -132,7 +132,7 @@ class Found:
     installed: bool
     upgrading_release_01: bool
     table_rows: dict[str, int] = field(default_factory=dict)
-    history_rows_without_expired_at: int = 0
+    history_rows_ignored: int = 0
 
 
 def shape_problems(conn: psycopg.Connection[Any], tables: Sequence[str] = HOST_TABLES) -> list[str]:
@@ -200,7 +200,7 @@ def inspect(conn: psycopg.Connection[Any]) -> Found:
     return Found(
         ADOPTED, installed=False, upgrading_release_01=False,
         table_rows={table: counts[table] for table in HOST_TABLES},
-        history_rows_without_expired_at=counts["history_without_expired_at"],
+        history_rows_ignored=counts["history_ignored"],
     )
 
 
@@ -355,7 +355,7 @@ def migrate(dsn: str, rebuild: bool = False, progress: Progress | None = None) -
             rows = found.table_rows
             say(f"found nineteen's tables in schema public: nodes ({rows['nodes']:,} rows), contenders "
                 f"({rows['contenders']:,} rows), contenders_history ({rows['contenders_history']:,} rows, "
-                f"{found.history_rows_without_expired_at:,} without expired_at, which the ranking ignores)")
+                f"{found.history_rows_ignored:,} without a finite expired_at, which the ranking ignores)")
             say("adopting them: contender_rank adds triggers to them and its own tables beside them, "
                 "and changes none of their columns or rows")
         conn.execute(queries.get("create_schema"))

@@ -97,12 +97,12 @@ def world_of(conn: psycopg.Connection) -> World:
                                      total_requests_made=r["total_requests_made"])
                            for r in cur.execute("SELECT contender_id, node_hotkey, node_id, netuid, task, capacity,"
                                                 " consumed_capacity, total_requests_made FROM contenders"))
-        # a row without expired_at is in no interval: the model never sees it
+        # a row without a finite expired_at is in no interval: the model never sees it
         history = tuple(HistoryRow(contender_id=r["contender_id"], node_hotkey=r["node_hotkey"],
                                    netuid=r["netuid"], task=r["task"], period_score=r["period_score"],
                                    expired_at=micros(r["expired_at"]))
                         for r in cur.execute("SELECT contender_id, node_hotkey, netuid, task, period_score,"
-                                             " expired_at FROM contenders_history WHERE expired_at IS NOT NULL"))
+                                             " expired_at FROM contenders_history WHERE isfinite(expired_at)"))
         similarity = {(r["from_task"], r["to_task"]): r["similarity"]
                       for r in cur.execute("SELECT from_task, to_task, similarity FROM task_similarity")}
         config = cur.execute("SELECT decay_interval, decay_factor, history_weight FROM ranking_config").fetchone()

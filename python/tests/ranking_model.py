@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import decimal
 import functools
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -94,7 +95,8 @@ def own_metric(world: World, contender_id: str, as_of: int) -> decimal.Decimal:
     scores: dict[int, list[decimal.Decimal]] = defaultdict(list)
     for row in world.history:
         if row.contender_id == contender_id and row.expired_at <= as_of:
-            score = decimal.Decimal(0) if row.period_score is None else decimal.Decimal(row.period_score)
+            usable = row.period_score is not None and math.isfinite(row.period_score)
+            score = decimal.Decimal(row.period_score) if usable else decimal.Decimal(0)
             scores[interval_index(row.expired_at, length)].append(score)
     factor = decimal.Decimal(world.config.decay_factor)
     current = interval_index(as_of, length)

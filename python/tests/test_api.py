@@ -400,7 +400,7 @@ def test_prune_history_and_ranking_status(conn: psycopg.Connection, scenario: Sc
     status = ranking_status(conn)
     assert (status.layout, status.version) == ("standalone", contender_rank.__version__)
     assert status.contenders == status.contenders_in_state == len(scenario.nodes) * 4
-    assert status.history_rows > 0 and status.history_rows_without_expired_at == 0
+    assert status.history_rows > 0 and status.history_rows_ignored == 0
     assert prune_history(conn, as_of=scenario.ranked_at) == 0  # nothing that old
     far_later = scenario.ranked_at + timedelta(days=60)
     assert prune_history(conn, as_of=far_later) == status.history_rows

@@ -123,7 +123,7 @@ async def _replay_periods(dsn: str, timezone: str) -> None:
             " expired_at) VALUES ('hotkey-1-chat-llama-3-2-3b', 'hotkey-1', 1, 19, 'chat-llama-3-2-3b', 'v', 1, 1,"
             " 1, 0, 1.0, now(), now(), NULL)")
         await after("a history row without expired_at")
-        assert api.ranking_status(check).history_rows_without_expired_at == 1
+        assert api.ranking_status(check).history_rows_ignored == 1
 
         # retention: history created before the third period goes
         cutoff = await conn.fetchval(

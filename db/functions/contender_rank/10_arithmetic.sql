@@ -41,6 +41,19 @@ COMMENT ON FUNCTION contender_rank.interval_index(timestamptz, interval) IS
     'aligned to the Unix epoch. A month counts as 30 days, a day as 24 hours.';
 
 -- ---------------------------------------------------------------- metrics
+-- A period's score as the ranking counts it: NULL (no requests) and a non-finite value (NaN or
+-- infinite, possible in nineteen's unchecked tables) count 0; any finite score counts as it is.
+CREATE OR REPLACE FUNCTION contender_rank.usable_score(period_score float8)
+RETURNS float8
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE
+    WHEN period_score > '-Infinity'::float8 AND period_score < 'Infinity'::float8 THEN period_score
+    ELSE 0::float8  -- NULL, NaN (which PostgreSQL orders above Infinity), -Infinity, Infinity
+END;
+
+COMMENT ON FUNCTION contender_rank.usable_score(float8) IS
+    'period_score as the ranking counts it: NULL, NaN and infinite scores count 0.';
+
 -- The mean of an interval's scores, total / row_count, where a mean too small for float8 is 0
 -- instead of an underflow error (a sum of denormal scores, 5e-324 over two rows, underflows).
 CREATE OR REPLACE FUNCTION contender_rank.interval_mean(total float8, row_count float8)
@@ -96,8 +109,9 @@ RETURN CASE
     WHEN requests_made IS NULL OR history_weight IS NULL OR global_metric IS NULL THEN NULL::float8
     ELSE requests_made - CASE
         WHEN history_weight = 0 OR global_metric = 0 THEN 0::float8
-        WHEN ln(history_weight) + ln(global_metric) > 709 THEN 'Infinity'::float8
-        WHEN ln(history_weight) + ln(global_metric) < -700 THEN 0::float8
+        -- nineteen's tables have no CHECK: a negative score gives a negative metric, hence abs()
+        WHEN ln(history_weight) + ln(abs(global_metric)) > 709 THEN sign(global_metric) * 'Infinity'::float8
+        WHEN ln(history_weight) + ln(abs(global_metric)) < -700 THEN 0::float8
         ELSE history_weight * global_metric
     END
 END;

@@ -1,14 +1,14 @@
--- The ranking defined from history alone: generate every decay interval up to k(as_of),
--- zero-fill the ones without rows, decay each interval's mean by its age, sum. This is the
--- reference the state machinery (30_state.sql) is tested against, the fallback when a ranking
--- asks about a time before rows the state has already folded in, and what explain_ranking uses
--- to preview other settings. The settings are parameters: NULL means ranking_config's.
--- Its cost grows with history: never on the request path.
+-- The ranking defined from history alone: the mean score of each decay interval up to k(as_of),
+-- absent intervals 0, each decayed by its age, summed. This is the reference the state machinery
+-- (30_state.sql) is tested against, the fallback when a ranking asks about a time before rows the
+-- state has already folded in, and what explain_ranking uses to preview other settings. The
+-- settings are parameters: NULL means ranking_config's. Its cost grows with history: never on the
+-- request path.
 
 -- ---------------------------------------------------------------- own metric
--- Intervals older than the point where factor^age underflows float8 are 0 whatever their score,
--- so each series starts there (or at the contender's first row) instead of at the dawn of history:
--- a year of one-second intervals would otherwise be 31.5 million generated rows per contender.
+-- Zero-filling an absent interval adds 0 * f^age, so the sum runs over the intervals that have rows:
+-- the cost follows the rows, not the number of intervals (a year of one-second intervals with decay
+-- factor 1 would otherwise be 31.5 million generated terms per contender).
 CREATE OR REPLACE FUNCTION contender_rank.own_metrics_window(
     contender_ids text[], as_of timestamptz, decay_interval interval, decay_factor float8)
 RETURNS TABLE (contender_id text, own_metric float8)
@@ -21,42 +21,29 @@ BEGIN ATOMIC
     WITH as_of_interval AS (
         SELECT contender_rank.interval_index(own_metrics_window.as_of, own_metrics_window.decay_interval) AS k
     ),
-    -- rows stamped after as_of do not count; a row without expired_at is in no interval
+    -- rows stamped after as_of do not count; a row without a finite expired_at is in no interval
     scored_rows AS (
         SELECT h.contender_id,
                contender_rank.interval_index(contender_rank.as_utc(h.expired_at),
                                              own_metrics_window.decay_interval) AS k,
-               coalesce(h.period_score, 0) AS score
+               contender_rank.usable_score(h.period_score) AS score
         FROM public.contenders_history h
         WHERE h.contender_id IN (SELECT unnest(own_metrics_window.contender_ids))
-          AND h.expired_at IS NOT NULL
+          AND isfinite(h.expired_at)
           AND contender_rank.as_utc(h.expired_at) <= own_metrics_window.as_of
     ),
-    -- a NULL score counts as 0 in its interval's mean
+    -- an interval's score is the mean of its rows (a NULL score counts 0)
     interval_scores AS (
         SELECT s.contender_id, s.k, avg(s.score) AS score
         FROM scored_rows s
         GROUP BY s.contender_id, s.k
-    ),
-    -- zero-fill absent intervals, back to where a score of 1 would still be within float8's range
-    all_intervals AS (
-        SELECT firsts.contender_id,
-               generate_series(greatest(firsts.first_k,
-                                        CASE WHEN own_metrics_window.decay_factor < 1
-                                             THEN as_of_interval.k
-                                                  - ceil(745 / -ln(own_metrics_window.decay_factor))::bigint
-                                        END),
-                               as_of_interval.k) AS k
-        FROM (SELECT i.contender_id, min(i.k) AS first_k FROM interval_scores i GROUP BY i.contender_id) firsts,
-             as_of_interval
     )
-    SELECT a.contender_id,
-           sum(contender_rank.decayed(coalesce(i.score, 0), own_metrics_window.decay_factor, as_of_interval.k - a.k)
-               ORDER BY a.k)::float8
-    FROM all_intervals a
+    SELECT i.contender_id,
+           sum(contender_rank.decayed(i.score, own_metrics_window.decay_factor, as_of_interval.k - i.k)
+               ORDER BY i.k)::float8
+    FROM interval_scores i
     CROSS JOIN as_of_interval
-    LEFT JOIN interval_scores i ON i.contender_id = a.contender_id AND i.k = a.k
-    GROUP BY a.contender_id;
+    GROUP BY i.contender_id;
 END;
 
 COMMENT ON FUNCTION contender_rank.own_metrics_window(text[], timestamptz, interval, float8) IS
@@ -151,8 +138,10 @@ CREATE OR REPLACE FUNCTION contender_rank.rank_contenders_window(
     task text, top_x int DEFAULT 5, as_of timestamptz DEFAULT now(),
     decay_interval interval DEFAULT NULL, decay_factor float8 DEFAULT NULL, history_weight float8 DEFAULT NULL)
 RETURNS SETOF public.ranked_contender
-LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog
+-- runs as its owner: on an adopted database the tables it reads are nineteen's, on which nobody is
+-- granted anything by contender_rank; ranking_admin may run it for audits
+LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $$
 BEGIN

@@ -97,12 +97,12 @@ BEGIN
     WITH per_interval AS (
         SELECT h.contender_id,
                contender_rank.interval_index(contender_rank.as_utc(h.expired_at), v_interval) AS k,
-               sum(coalesce(h.period_score, 0)) AS score_sum,
+               sum(contender_rank.usable_score(h.period_score)) AS score_sum,
                count(*) AS row_count,
                max(contender_rank.as_utc(h.expired_at)) AS newest_at
         FROM public.contenders_history h
-        -- a row without expired_at is in no interval
-        WHERE h.expired_at IS NOT NULL
+        -- a row without a finite expired_at is in no interval
+        WHERE isfinite(h.expired_at)
           AND h.contender_id IN (SELECT unnest(v_ids))
         GROUP BY 1, 2
     ),
@@ -244,6 +244,9 @@ SET search_path = pg_catalog, pg_temp
 -- were taken, and a plan built on "empty" probes the state once per (contender, similar task)
 -- pair, several times slower than hashing it once even when a single node is stale
 SET enable_nestloop = off
+-- with nested loops priced out, the plan's cost crosses jit_above_cost and every COMMIT would spend
+-- seconds compiling a query that runs in milliseconds
+SET jit = off
 AS $$
 BEGIN
     IF NOT EXISTS (SELECT FROM contender_rank.stale_nodes) THEN
@@ -383,7 +386,7 @@ BEGIN
                      min(contender_rank.interval_index(contender_rank.as_utc(n.expired_at), v_interval)) AS first_k,
                      max(contender_rank.interval_index(contender_rank.as_utc(n.expired_at), v_interval)) AS last_k
               FROM new_rows n
-              WHERE n.expired_at IS NOT NULL
+              WHERE isfinite(n.expired_at)
               GROUP BY n.contender_id) batch
         LEFT JOIN contender_rank.contender_state s ON s.contender_id = batch.contender_id
         WHERE batch.first_k <> batch.last_k
@@ -395,12 +398,12 @@ BEGIN
     SELECT n.contender_id,
            contender_rank.interval_index(min(contender_rank.as_utc(n.expired_at)), v_interval),
            0,
-           sum(coalesce(n.period_score, 0)),
+           sum(contender_rank.usable_score(n.period_score)),
            count(*),
            max(contender_rank.as_utc(n.expired_at))
     FROM new_rows n
-    -- a row without expired_at is in no interval: ignored (ranking_status() counts them)
-    WHERE n.expired_at IS NOT NULL
+    -- a row without a finite expired_at is in no interval: ignored (ranking_status() counts them)
+    WHERE isfinite(n.expired_at)
       AND n.contender_id NOT IN (SELECT unnest(v_late))
     GROUP BY n.contender_id
     ON CONFLICT ON CONSTRAINT contender_state_pkey DO UPDATE
@@ -423,14 +426,14 @@ BEGIN
         PERFORM contender_rank.recompute_own_state(v_late);
     END IF;
     PERFORM contender_rank.mark_stale(ARRAY(SELECT DISTINCT n.contender_id FROM new_rows n
-                                            WHERE n.expired_at IS NOT NULL));
+                                            WHERE isfinite(n.expired_at)));
     RETURN NULL;
 END;
 $$;
 
 COMMENT ON FUNCTION contender_rank.contenders_history_after_insert() IS
-    'Trigger: folds rows inserted into contenders_history into the own metrics (rows without expired_at are '
-    'ignored) and marks stale the nodes where those contenders are current.';
+    'Trigger: folds rows inserted into contenders_history into the own metrics (rows without a finite '
+    'expired_at are ignored) and marks stale the nodes where those contenders are current.';
 
 CREATE OR REPLACE TRIGGER contenders_history_after_insert
     AFTER INSERT ON public.contenders_history

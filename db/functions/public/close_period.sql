@@ -14,7 +14,8 @@ AS $$
 DECLARE
     v_interval interval;
     v_k        bigint;
-    v_start    timestamptz;
+    v_low      timestamptz;
+    v_high     timestamptz;
     v_closed   integer;
     v_skipped  integer;
 BEGIN
@@ -33,7 +34,18 @@ BEGIN
 
     SELECT rc.decay_interval INTO v_interval FROM public.ranking_config rc;
     v_k := contender_rank.interval_index(close_period.as_of, v_interval);
-    v_start := to_timestamp((v_k * extract(epoch FROM v_interval))::float8);
+    -- a window around as_of's interval that lets the index narrow the history rows of a contender
+    -- (interval_index decides exactly); at the ends of the timestamptz range it opens to infinity
+    BEGIN
+        v_low := close_period.as_of - v_interval - interval '1 second';
+    EXCEPTION WHEN datetime_field_overflow THEN
+        v_low := '-infinity';
+    END;
+    BEGIN
+        v_high := close_period.as_of + v_interval + interval '1 second';
+    EXCEPTION WHEN datetime_field_overflow THEN
+        v_high := 'infinity';
+    END;
 
     WITH closed AS (
         UPDATE public.contenders c
@@ -44,12 +56,11 @@ BEGIN
             requests_429 = 0,
             requests_500 = 0
         WHERE NOT (c.total_requests_made = 0 AND c.requests_429 = 0 AND c.requests_500 = 0 AND c.consumed_capacity = 0
-                   -- already closed in this interval: the time bounds let the index narrow the rows,
-                   -- interval_index decides exactly
+                   -- already closed in this interval
                    AND EXISTS (SELECT FROM public.contenders_history h
                                WHERE h.contender_id = c.contender_id
-                                 AND h.expired_at >= v_start - interval '1 second'
-                                 AND h.expired_at < v_start + v_interval + interval '1 second'
+                                 AND h.expired_at > v_low
+                                 AND h.expired_at < v_high
                                  AND contender_rank.interval_index(h.expired_at, v_interval) = v_k))
         RETURNING c.contender_id, c.node_hotkey, c.node_id, c.netuid, c.task, c.period_score
     )

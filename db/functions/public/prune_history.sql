@@ -61,7 +61,8 @@ BEGIN
     -- lets an index on expired_at skip recent rows; interval_index decides exactly.
     v_cutoff := to_timestamp(((v_newest_dropped + 1) * extract(epoch FROM v_interval))::float8) + interval '1 second';
     DELETE FROM public.contenders_history h
-    WHERE contender_rank.as_utc(h.expired_at) < v_cutoff
+    WHERE isfinite(h.expired_at)
+      AND contender_rank.as_utc(h.expired_at) < v_cutoff
       AND contender_rank.interval_index(contender_rank.as_utc(h.expired_at), v_interval) <= v_newest_dropped;
     GET DIAGNOSTICS v_removed = ROW_COUNT;
     RETURN v_removed;
@@ -71,6 +72,6 @@ $$;
 COMMENT ON FUNCTION public.prune_history(timestamptz) IS
     'Deletes contenders_history rows in decay intervals so old that, all together, they move no own, similar or '
     'global metric by retention_epsilon or more in any ranking at or after as_of (bound (1 + S) f^A / (1 - f)). '
-    'Deletes nothing when decay_factor = 1 or retention_epsilon = 0; keeps rows without expired_at. Returns the '
-    'number of rows deleted.';
+    'Deletes nothing when decay_factor = 1 or retention_epsilon = 0; keeps rows without a finite expired_at. '
+    'Returns the number of rows deleted.';
 REVOKE ALL ON FUNCTION public.prune_history(timestamptz) FROM PUBLIC;

@@ -1,9 +1,9 @@
 -- What an operator checks first: which layout is installed, whether the derived state covers every
 -- current contender, and how much history the ranking reads or ignores (a nineteen history row
--- without expired_at is in no decay interval, so it is ignored and counted here).
+-- without a finite expired_at is in no decay interval, so it is ignored and counted here).
 CREATE OR REPLACE FUNCTION public.ranking_status()
 RETURNS TABLE (layout text, version text, contenders bigint, contenders_in_state bigint,
-               history_rows bigint, history_rows_without_expired_at bigint, contenders_with_history bigint,
+               history_rows bigint, history_rows_ignored bigint, contenders_with_history bigint,
                newest_expired_at timestamptz, installed_at timestamptz, migrated_at timestamptz)
 LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -11,17 +11,18 @@ BEGIN ATOMIC
     SELECT i.layout, i.version,
            (SELECT count(*) FROM public.contenders),
            (SELECT count(*) FROM contender_rank.contender_state s WHERE s.is_current),
-           history.total, history.without_expired_at,
+           history.total, history.ignored,
            (SELECT count(*) FROM contender_rank.contender_state s WHERE s.own_interval IS NOT NULL),
            (SELECT max(s.own_newest_at) FROM contender_rank.contender_state s),
            i.installed_at, i.migrated_at
     FROM contender_rank.installation i,
-         (SELECT count(*) AS total, count(*) FILTER (WHERE h.expired_at IS NULL) AS without_expired_at
+         (SELECT count(*) AS total, count(*) FILTER (WHERE NOT coalesce(isfinite(h.expired_at), false)) AS ignored
           FROM public.contenders_history h) history;
 END;
 
 COMMENT ON FUNCTION public.ranking_status() IS
     'The installed layout and version, current contenders and those in the derived state (equal unless triggers '
-    'were disabled: run contender-rank migrate --rebuild), history rows and those ignored for lack of expired_at, '
+    'were disabled: run contender-rank migrate --rebuild), history rows and those ignored for lack of a finite '
+    'expired_at, '
     'contenders with history, the newest history time folded in.';
 REVOKE ALL ON FUNCTION public.ranking_status() FROM PUBLIC;

@@ -7,6 +7,8 @@ RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    v_overflowing text;
 BEGIN
     IF record_requests.contender_id IS NULL THEN
         RAISE EXCEPTION 'contender_id must not be NULL'
@@ -31,14 +33,39 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value', COLUMN = 'consumed_capacity';
     END IF;
 
+    -- the bounds keep each sum within its type, so an overflow is refused by name below instead of
+    -- failing the UPDATE with an error that names nothing
     UPDATE public.contenders c
     SET total_requests_made = c.total_requests_made + record_requests.requests,
         consumed_capacity = c.consumed_capacity + record_requests.consumed_capacity,
         requests_429 = c.requests_429 + record_requests.requests_429,
         requests_500 = c.requests_500 + record_requests.requests_500
+    WHERE c.contender_id = record_requests.contender_id
+      AND c.total_requests_made <= 2147483647 - record_requests.requests
+      AND c.requests_429 <= 2147483647 - record_requests.requests_429
+      AND c.requests_500 <= 2147483647 - record_requests.requests_500
+      -- the largest float8, less what is added: computing the sum itself could overflow
+      AND c.consumed_capacity <= 1.7976931348623157e308::float8 - record_requests.consumed_capacity;
+    IF FOUND THEN
+        RETURN true;
+    END IF;
+    -- no such contender (e.g. the period turned over between the ranking and this call), or a sum
+    -- that would not fit
+    SELECT CASE
+               WHEN c.total_requests_made > 2147483647 - record_requests.requests THEN 'requests'
+               WHEN c.requests_429 > 2147483647 - record_requests.requests_429 THEN 'requests_429'
+               WHEN c.requests_500 > 2147483647 - record_requests.requests_500 THEN 'requests_500'
+               ELSE 'consumed_capacity'  -- over the largest float8 (or not a number at all)
+           END
+    INTO v_overflowing
+    FROM public.contenders c
     WHERE c.contender_id = record_requests.contender_id;
-    -- false: no such contender, e.g. the period turned over between the ranking and this call
-    RETURN FOUND;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    RAISE EXCEPTION 'adding % to contender % would overflow its counter', v_overflowing, record_requests.contender_id
+        USING ERRCODE = 'numeric_value_out_of_range', COLUMN = v_overflowing,
+              HINT = 'Counters are integers up to 2147483647 (consumed_capacity a finite float8); close the period.';
 END;
 $$;
 

@@ -17,7 +17,6 @@ SELECT is(ARRAY(SELECT p.oid::regproc::text FROM pg_proc p
                   AND NOT coalesce(p.proconfig @> ARRAY['jit=off'], false)),
           '{}'::text[], 'rank_contenders, explain_ranking and the definition they fall back to run with jit = off');
 
-SELECT todo('stale_nodes_settle does not turn JIT off', 2);
 SELECT ok(coalesce((SELECT p.proconfig @> ARRAY['jit=off'] FROM pg_proc p
                     WHERE p.oid = 'contender_rank.stale_nodes_settle'::regproc), false),
           'stale_nodes_settle runs with jit = off');

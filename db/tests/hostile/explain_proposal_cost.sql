@@ -27,7 +27,6 @@ EXCEPTION WHEN query_canceled THEN
 END
 $$;
 SET LOCAL statement_timeout = 0;
-SELECT todo('a proposal of decay_factor 1 with a short interval generates a row per interval of history', 1);
 SELECT is((SELECT answer FROM outcome), 'answered',
           'previewing decay_factor 1 with one-second intervals over a year of history answers within 3 s');
 SELECT ok(tests.close_to((SELECT proposed_global_metric FROM explain_ranking('task-e', '2026-01-01 00:30:00+00',

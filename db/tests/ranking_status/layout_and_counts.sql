@@ -11,7 +11,7 @@ SELECT ok((SELECT layout IN ('standalone', 'adopted') AND version <> '' AND inst
           'a layout, a version, installed before (or when) last migrated');
 
 CREATE TEMP TABLE empty_counts ON COMMIT DROP AS
-SELECT contenders, contenders_in_state, history_rows, history_rows_without_expired_at, contenders_with_history,
+SELECT contenders, contenders_in_state, history_rows, history_rows_ignored, contenders_with_history,
        newest_expired_at
 FROM ranking_status();
 
@@ -20,7 +20,7 @@ SELECT tests.make_contender('s2', 'task-a');
 SELECT tests.make_contender('s1', 'task-b');
 SELECT tests.insert_history($$VALUES ('s1-task-a', 0.5, '2024-01-01 10:00:00+00'), ('s1-task-a', 0.7, '2024-01-01 11:00:00+00'),
                                      ('gone-task-a', 1, '2024-01-01 12:30:00+00')$$);
-SELECT row_eq($$SELECT contenders, contenders_in_state, history_rows, history_rows_without_expired_at,
+SELECT row_eq($$SELECT contenders, contenders_in_state, history_rows, history_rows_ignored,
                        contenders_with_history, newest_expired_at FROM ranking_status()$$,
               ROW((SELECT contenders + 3 FROM empty_counts), (SELECT contenders_in_state + 3 FROM empty_counts),
                   (SELECT history_rows + 3 FROM empty_counts), 0::bigint,

@@ -14,7 +14,7 @@ SELECT tests.add_history('s1-task-a', 1, NULL);
 SELECT tests.add_history('s1-task-a', NULL, NULL);
 SELECT tests.add_history('unknown-task-a', 1, NULL);
 
-SELECT is((SELECT history_rows_without_expired_at FROM ranking_status()), 3::bigint, 'the three rows are counted');
+SELECT is((SELECT history_rows_ignored FROM ranking_status()), 3::bigint, 'the three rows are counted');
 SELECT is((SELECT history_rows FROM ranking_status()), (SELECT history_rows + 3 FROM before),
           'among the history rows');
 SELECT is((SELECT ARRAY[contenders_with_history::text, newest_expired_at::text] FROM ranking_status()),
