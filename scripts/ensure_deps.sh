@@ -30,6 +30,7 @@ fi
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
-if ! .venv/bin/python -c "import contender_rank, psycopg, yoyo, pytest, hypothesis, yaml, matplotlib" 2>/dev/null; then
+if ! .venv/bin/python -c "import contender_rank, psycopg, yoyo, pytest, hypothesis, yaml, matplotlib, asyncpg" 2>/dev/null \
+        || [ ! -x .venv/bin/ruff ]; then
     .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
 fi

@@ -34,7 +34,13 @@ from contender_rank.errors import (
     SchemaMissingError,
     UnknownSettingError,
 )
-from contender_rank.models import ExplainedContender, RankedContender, RankingConfig, RankingStatus, Similarity
+from contender_rank.models import (
+    ExplainedContender,
+    RankedContender,
+    RankingConfig,
+    RankingStatus,
+    Similarity,
+)
 
 __version__ = "0.2.0"
 

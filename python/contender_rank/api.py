@@ -23,7 +23,13 @@ from psycopg.rows import class_row, dict_row
 
 from contender_rank import queries
 from contender_rank.errors import InvalidValueError, UnknownSettingError, check_types, translated_errors
-from contender_rank.models import ExplainedContender, RankedContender, RankingConfig, RankingStatus, Similarity
+from contender_rank.models import (
+    ExplainedContender,
+    RankedContender,
+    RankingConfig,
+    RankingStatus,
+    Similarity,
+)
 
 # The ranking_config columns a DBA tunes; anything else passed to update_config is refused.
 SETTINGS: tuple[str, ...] = ("decay_interval", "decay_factor", "history_weight", "retention_epsilon")
@@ -102,24 +108,47 @@ def _rank(task: str, top_x: int, as_of: datetime | None) -> _Call[list[RankedCon
     return _Call("rank_contenders", {"task": task, "top_x": top_x, "as_of": as_of}, _all, RankedContender)
 
 
-def _explain(task: str, as_of: datetime | None, history_weight: float | None, decay_factor: float | None,
-             decay_interval: timedelta | str | None) -> _Call[list[ExplainedContender]]:
-    check_types(task=(task, str, False), history_weight=(history_weight, (int, float), True),
-                decay_factor=(decay_factor, (int, float), True),
-                decay_interval=(decay_interval, (timedelta, str), True))
+def _explain(
+    task: str,
+    as_of: datetime | None,
+    history_weight: float | None,
+    decay_factor: float | None,
+    decay_interval: timedelta | str | None,
+) -> _Call[list[ExplainedContender]]:
+    check_types(
+        task=(task, str, False),
+        history_weight=(history_weight, (int, float), True),
+        decay_factor=(decay_factor, (int, float), True),
+        decay_interval=(decay_interval, (timedelta, str), True),
+    )
     _checked_as_of(as_of)
-    params = {"task": task, "as_of": as_of, "history_weight": history_weight, "decay_factor": decay_factor,
-              "decay_interval": decay_interval}
+    params = {
+        "task": task,
+        "as_of": as_of,
+        "history_weight": history_weight,
+        "decay_factor": decay_factor,
+        "decay_interval": decay_interval,
+    }
     return _Call("explain_ranking", params, _all, ExplainedContender)
 
 
-def _record(contender_id: str, requests: int, consumed_capacity: float, requests_429: int,
-            requests_500: int) -> _Call[bool]:
-    check_types(contender_id=(contender_id, str, False), requests=(requests, int, False),
-                consumed_capacity=(consumed_capacity, (int, float), False),
-                requests_429=(requests_429, int, False), requests_500=(requests_500, int, False))
-    params = {"contender_id": contender_id, "requests": requests, "consumed_capacity": consumed_capacity,
-              "requests_429": requests_429, "requests_500": requests_500}
+def _record(
+    contender_id: str, requests: int, consumed_capacity: float, requests_429: int, requests_500: int
+) -> _Call[bool]:
+    check_types(
+        contender_id=(contender_id, str, False),
+        requests=(requests, int, False),
+        consumed_capacity=(consumed_capacity, (int, float), False),
+        requests_429=(requests_429, int, False),
+        requests_500=(requests_500, int, False),
+    )
+    params = {
+        "contender_id": contender_id,
+        "requests": requests,
+        "consumed_capacity": consumed_capacity,
+        "requests_429": requests_429,
+        "requests_500": requests_500,
+    }
     return _Call("record_requests", params, _column("found"), write=True)
 
 
@@ -138,8 +167,11 @@ def _status() -> _Call[RankingStatus]:
 
 
 def _set_similarity(from_task: str, to_task: str, similarity: float) -> _Call[Similarity]:
-    check_types(from_task=(from_task, str, False), to_task=(to_task, str, False),
-                similarity=(similarity, (int, float), False))
+    check_types(
+        from_task=(from_task, str, False),
+        to_task=(to_task, str, False),
+        similarity=(similarity, (int, float), False),
+    )
     params = {"from_task": from_task, "to_task": to_task, "similarity": similarity}
     return _Call("set_similarity", params, _one, Similarity, write=True)
 
@@ -165,8 +197,12 @@ def _update_config(changes: Mapping[str, object]) -> _Call[RankingConfig]:
         )
     if not changes:
         raise InvalidValueError(f"nothing to change: pass at least one of {', '.join(SETTINGS)}")
-    check_types(**{name: (value, (timedelta, str) if name == "decay_interval" else (int, float), False)
-                   for name, value in changes.items()})
+    check_types(
+        **{
+            name: (value, (timedelta, str) if name == "decay_interval" else (int, float), False)
+            for name, value in changes.items()
+        }
+    )
     params = {name: changes.get(name) for name in SETTINGS}
     return _Call("update_config", params, _one, RankingConfig, write=True)
 
@@ -182,8 +218,12 @@ def rank_contenders(
 
 
 def explain_ranking(
-    conn: psycopg.Connection[Any], task: str, as_of: datetime | None = None, *,
-    history_weight: float | None = None, decay_factor: float | None = None,
+    conn: psycopg.Connection[Any],
+    task: str,
+    as_of: datetime | None = None,
+    *,
+    history_weight: float | None = None,
+    decay_factor: float | None = None,
     decay_interval: timedelta | str | None = None,
 ) -> list[ExplainedContender]:
     """Every contender of ``task``, eligible or not, with its place and why; with proposed settings also
@@ -192,8 +232,12 @@ def explain_ranking(
 
 
 def record_requests(
-    conn: psycopg.Connection[Any], contender_id: str, requests: int = 1, consumed_capacity: float = 0.0,
-    requests_429: int = 0, requests_500: int = 0,
+    conn: psycopg.Connection[Any],
+    contender_id: str,
+    requests: int = 1,
+    consumed_capacity: float = 0.0,
+    requests_429: int = 0,
+    requests_500: int = 0,
 ) -> bool:
     """Add to a contender's per-request counters in one update; False when there is no such contender."""
     return _run(conn, _record(contender_id, requests, consumed_capacity, requests_429, requests_500))
@@ -215,7 +259,9 @@ def ranking_status(conn: psycopg.Connection[Any]) -> RankingStatus:
     return _run(conn, _status())
 
 
-def set_similarity(conn: psycopg.Connection[Any], from_task: str, to_task: str, similarity: float) -> Similarity:
+def set_similarity(
+    conn: psycopg.Connection[Any], from_task: str, to_task: str, similarity: float
+) -> Similarity:
     """Insert or replace the directed similarity ``from_task -> to_task`` (0..1)."""
     return _run(conn, _set_similarity(from_task, to_task, similarity))
 
@@ -253,8 +299,12 @@ async def rank_contenders_async(
 
 
 async def explain_ranking_async(
-    conn: psycopg.AsyncConnection[Any], task: str, as_of: datetime | None = None, *,
-    history_weight: float | None = None, decay_factor: float | None = None,
+    conn: psycopg.AsyncConnection[Any],
+    task: str,
+    as_of: datetime | None = None,
+    *,
+    history_weight: float | None = None,
+    decay_factor: float | None = None,
     decay_interval: timedelta | str | None = None,
 ) -> list[ExplainedContender]:
     """``explain_ranking`` for an ``AsyncConnection``."""
@@ -262,11 +312,17 @@ async def explain_ranking_async(
 
 
 async def record_requests_async(
-    conn: psycopg.AsyncConnection[Any], contender_id: str, requests: int = 1, consumed_capacity: float = 0.0,
-    requests_429: int = 0, requests_500: int = 0,
+    conn: psycopg.AsyncConnection[Any],
+    contender_id: str,
+    requests: int = 1,
+    consumed_capacity: float = 0.0,
+    requests_429: int = 0,
+    requests_500: int = 0,
 ) -> bool:
     """``record_requests`` for an ``AsyncConnection``."""
-    return await _run_async(conn, _record(contender_id, requests, consumed_capacity, requests_429, requests_500))
+    return await _run_async(
+        conn, _record(contender_id, requests, consumed_capacity, requests_429, requests_500)
+    )
 
 
 async def close_period_async(conn: psycopg.AsyncConnection[Any], as_of: datetime | None = None) -> int:

@@ -33,9 +33,9 @@ import psycopg
 from psycopg.rows import class_row, dict_row
 
 from contender_rank.cli import CliError
+from contender_rank.databases import create_database, drop_database, new_database_name
 from contender_rank.embedded import EmbeddedPostgres, EmbeddedPostgresError, find_bin_dir
 from contender_rank.schema import migrate
-from contender_rank.databases import create_database, drop_database, new_database_name
 
 SCRIPTS = Path(__file__).resolve().parent / "bench_sql"
 PERIOD = timedelta(minutes=30)
@@ -63,15 +63,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--nodes", type=_positive_int, default=256, help="miner nodes (default 256)")
     parser.add_argument("--tasks", type=_positive_int, default=16, help="tasks per node (default 16)")
-    parser.add_argument("--days", type=_positive_int, default=30, help="days of history in the large database "
-                        "(default 30; the small one always has 1)")
-    parser.add_argument("--rounds", type=_positive_int, default=3,
-                        help="alternating rounds of every measurement (default 3); medians are reported")
-    parser.add_argument("--duration", type=_positive_int, default=5, help="seconds per pgbench run (default 5)")
+    parser.add_argument(
+        "--days",
+        type=_positive_int,
+        default=30,
+        help="days of history in the large database (default 30; the small one always has 1)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=_positive_int,
+        default=3,
+        help="alternating rounds of every measurement (default 3); medians are reported",
+    )
+    parser.add_argument(
+        "--duration", type=_positive_int, default=5, help="seconds per pgbench run (default 5)"
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON instead of a table")
-    parser.add_argument("--dsn", dest="bench_dsn", default=None,
-                        help="server to create the scratch databases on (default: $DATABASE_URL, else a "
-                        "throwaway cluster)")
+    parser.add_argument(
+        "--dsn",
+        dest="bench_dsn",
+        default=None,
+        help="server to create the scratch databases on (default: $DATABASE_URL, else a throwaway cluster)",
+    )
     parser.set_defaults(handler=run_bench)
 
 
@@ -125,8 +138,10 @@ def find_pgbench() -> Path:
     on_path = shutil.which("pgbench")
     if on_path:
         return Path(on_path)
-    raise CliError("pgbench not found (it ships with the PostgreSQL server/client packages, e.g. postgresql-15); "
-                   "set CONTENDER_RANK_PG_BIN to its directory")
+    raise CliError(
+        "pgbench not found (it ships with the PostgreSQL server/client packages, e.g. postgresql-15); "
+        "set CONTENDER_RANK_PG_BIN to its directory"
+    )
 
 
 @contextmanager
@@ -151,23 +166,27 @@ def history_end(rounds: int) -> datetime:
     return aligned - PERIOD * (2 * rounds + 1)
 
 
-SCHEMA_DATA = ("""
+SCHEMA_DATA = (
+    """
 INSERT INTO nodes (hotkey, netuid, node_id, symmetric_key_uuid)
 SELECT 'bench-node-' || n, 19, n, 'key-' || n
 FROM generate_series(0, %(nodes)s - 1) n
-""", """
+""",
+    """
 -- families of four tasks; a bigger sibling's history says more about a smaller one than the reverse
 INSERT INTO task_similarity (from_task, to_task, similarity)
 SELECT 'bench-task-' || a, 'bench-task-' || b, CASE WHEN a < b THEN 0.8 ELSE 0.4 END
 FROM generate_series(0, %(tasks)s - 1) a, generate_series(0, %(tasks)s - 1) b
 WHERE a / 4 = b / 4 AND a <> b
-""", """
+""",
+    """
 INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, capacity, consumed_capacity,
                         total_requests_made)
 SELECT 'bench-node-' || n || '-bench-task-' || t, 'bench-node-' || n, n, 19, 'bench-task-' || t, 100,
        hashint4(n * 1000 + t) & 127, hashint4(n * 7919 + t) & 255
 FROM generate_series(0, %(nodes)s - 1) n, generate_series(0, %(tasks)s - 1) t
-""")
+""",
+)
 
 # One statement per day of periods. Triggers are off during the bulk load and the state is
 # rebuilt once afterwards (what rebuild_contender_state() is documented for).
@@ -190,8 +209,14 @@ def load(dsn: str, scale: Scale, first_day: int, last_day: int, end: datetime, w
         conn.execute("ALTER TABLE contenders_history DISABLE TRIGGER USER")
         try:
             for day in range(first_day, last_day + 1):
-                conn.execute(HISTORY_DAY, {"newest": end - day * PERIODS_PER_DAY * PERIOD, "period": PERIOD,
-                                           "per_day": PERIODS_PER_DAY})
+                conn.execute(
+                    HISTORY_DAY,
+                    {
+                        "newest": end - day * PERIODS_PER_DAY * PERIOD,
+                        "period": PERIOD,
+                        "per_day": PERIODS_PER_DAY,
+                    },
+                )
         finally:
             conn.execute("ALTER TABLE contenders_history ENABLE TRIGGER USER")
         conn.execute("SELECT rebuild_contender_state()")
@@ -222,10 +247,18 @@ _TPS = re.compile(r"tps = ([0-9.]+) \(without initial connection time\)")
 _TRANSACTIONS = re.compile(r"number of transactions actually processed: (\d+)")
 
 
-def pgbench_run(pgbench: Path, dsn: str, script: str, clients: int, duration: int,
-                variables: dict[str, int]) -> tuple[float, float, int]:
-    command = [str(pgbench), "--no-vacuum", "--protocol=prepared", f"--client={clients}",
-               f"--jobs={clients}", f"--time={duration}", f"--file={SCRIPTS / script}"]
+def pgbench_run(
+    pgbench: Path, dsn: str, script: str, clients: int, duration: int, variables: dict[str, int]
+) -> tuple[float, float, int]:
+    command = [
+        str(pgbench),
+        "--no-vacuum",
+        "--protocol=prepared",
+        f"--client={clients}",
+        f"--jobs={clients}",
+        f"--time={duration}",
+        f"--file={SCRIPTS / script}",
+    ]
     command += [f"--define={name}={value}" for name, value in variables.items()]
     command.append(dsn)
     completed = subprocess.run(command, check=False, capture_output=True, text=True)
@@ -284,8 +317,10 @@ class TableStats:
 
 def table_stats(dsn: str) -> TableStats:
     with psycopg.connect(dsn, autocommit=True) as conn, conn.cursor(row_factory=class_row(TableStats)) as cur:
-        row = cur.execute("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables "
-                          "WHERE relid = 'public.contenders'::regclass").fetchone()
+        row = cur.execute(
+            "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables "
+            "WHERE relid = 'public.contenders'::regclass"
+        ).fetchone()
         assert row is not None
         return row
 
@@ -349,10 +384,14 @@ def run(scale: Scale, pgbench: Path, dsn: str | None, progress: Progress | None 
                 load(large, scale, 1, scale.days - 1, end, with_contenders=False)
             load_seconds = time.perf_counter() - started
             dsns = {"one_day": small, "all_days": large}
-            rows = {label: int(scalar(url, "SELECT count(*) AS value FROM contenders_history"))
-                    for label, url in dsns.items()}
-            sizes = {label: int(scalar(url, "SELECT pg_total_relation_size('contenders_history') AS value"))
-                     for label, url in dsns.items()}
+            rows = {
+                label: int(scalar(url, "SELECT count(*) AS value FROM contenders_history"))
+                for label, url in dsns.items()
+            }
+            sizes = {
+                label: int(scalar(url, "SELECT pg_total_relation_size('contenders_history') AS value"))
+                for label, url in dsns.items()
+            }
             measured = measure(scale, pgbench, dsns, end, say)
             version = str(scalar(large, "SELECT current_setting('server_version') AS value"))
         finally:
@@ -367,8 +406,9 @@ def run(scale: Scale, pgbench: Path, dsn: str | None, progress: Progress | None 
 WARM_UP_SECONDS = 1
 
 
-def warm_run(pgbench: Path, dsn: str, query: str, clients: int, duration: int,
-             variables: dict[str, int]) -> tuple[float, float, int]:
+def warm_run(
+    pgbench: Path, dsn: str, query: str, clients: int, duration: int, variables: dict[str, int]
+) -> tuple[float, float, int]:
     if query != "seed":
         pgbench_run(pgbench, dsn, f"{query}.sql", clients, WARM_UP_SECONDS, variables)
     return pgbench_run(pgbench, dsn, f"{query}.sql", clients, duration, variables)
@@ -384,9 +424,12 @@ def measure(scale: Scale, pgbench: Path, dsns: dict[str, str], end: datetime, sa
                 latency, tps, count = warm_run(pgbench, url, query, 1, scale.duration_s, variables)
                 result.reads.append(PgbenchRun(label, query, 1, round_no, latency, tps, count))
         for query in ("baseline", "ranking"):
-            latency, tps, count = warm_run(pgbench, dsns["all_days"], query, CONCURRENT_CLIENTS,
-                                           scale.duration_s, variables)
-            result.reads.append(PgbenchRun("all_days", query, CONCURRENT_CLIENTS, round_no, latency, tps, count))
+            latency, tps, count = warm_run(
+                pgbench, dsns["all_days"], query, CONCURRENT_CLIENTS, scale.duration_s, variables
+            )
+            result.reads.append(
+                PgbenchRun("all_days", query, CONCURRENT_CLIENTS, round_no, latency, tps, count)
+            )
 
     say("per-request counter updates (HOT)")
     hot = measure_hot(pgbench, dsns["all_days"], scale, variables)
@@ -406,14 +449,26 @@ def _median(values: list[float]) -> float:
     return statistics.median(values) if values else math.nan
 
 
-def summarise(scale: Scale, measured: dict, rows: dict[str, int], sizes: dict[str, int], load_seconds: float,
-              where: str, version: str) -> dict:
+def summarise(
+    scale: Scale,
+    measured: dict,
+    rows: dict[str, int],
+    sizes: dict[str, int],
+    load_seconds: float,
+    where: str,
+    version: str,
+) -> dict:
     runs: Measurements = measured["runs"]
     hot: HotUpdates = measured["hot"]
 
     def latency(database: str, query: str) -> float:
-        return _median([r.latency_ms for r in runs.reads
-                        if r.database == database and r.query == query and r.clients == 1])
+        return _median(
+            [
+                r.latency_ms
+                for r in runs.reads
+                if r.database == database and r.query == query and r.clients == 1
+            ]
+        )
 
     def tps(query: str) -> float:
         return _median([r.tps for r in runs.reads if r.query == query and r.clients == CONCURRENT_CLIENTS])
@@ -421,45 +476,84 @@ def summarise(scale: Scale, measured: dict, rows: dict[str, int], sizes: dict[st
     def append_seconds(database: str, method: str) -> float:
         return _median([a.seconds for a in runs.appends if a.database == database and a.method == method])
 
-    latencies = {database: {query: latency(database, query) for query in READ_QUERIES}
-                 for database in ("one_day", "all_days")}
-    appends = {method: {database: append_seconds(database, method) for database in ("one_day", "all_days")}
-               for method in ("close_period", "insert_select")}
-    per_row_us = {method: {database: seconds / scale.contenders * 1e6 for database, seconds in by_db.items()}
-                  for method, by_db in appends.items()}
+    latencies = {
+        database: {query: latency(database, query) for query in READ_QUERIES}
+        for database in ("one_day", "all_days")
+    }
+    appends = {
+        method: {database: append_seconds(database, method) for database in ("one_day", "all_days")}
+        for method in ("close_period", "insert_select")
+    }
+    per_row_us = {
+        method: {database: seconds / scale.contenders * 1e6 for database, seconds in by_db.items()}
+        for method, by_db in appends.items()
+    }
     throughput = {query: tps(query) for query in ("baseline", "ranking")}
 
     ratios = {
         "ranking_vs_baseline_latency": latencies["all_days"]["ranking"] / latencies["all_days"]["baseline"],
-        "ranking_vs_baseline_latency_one_day": latencies["one_day"]["ranking"] / latencies["one_day"]["baseline"],
+        "ranking_vs_baseline_latency_one_day": latencies["one_day"]["ranking"]
+        / latencies["one_day"]["baseline"],
         "ranking_history_growth": latencies["all_days"]["ranking"] / latencies["one_day"]["ranking"],
         "seed_vs_ranking": latencies["all_days"]["seed"] / latencies["all_days"]["ranking"],
         "seed_vs_ranking_one_day": latencies["one_day"]["seed"] / latencies["one_day"]["ranking"],
         "seed_vs_baseline": latencies["all_days"]["seed"] / latencies["all_days"]["baseline"],
-        "close_period_per_row_growth": per_row_us["close_period"]["all_days"] / per_row_us["close_period"]["one_day"],
-        "insert_select_per_row_growth":
-            per_row_us["insert_select"]["all_days"] / per_row_us["insert_select"]["one_day"],
+        "close_period_per_row_growth": per_row_us["close_period"]["all_days"]
+        / per_row_us["close_period"]["one_day"],
+        "insert_select_per_row_growth": per_row_us["insert_select"]["all_days"]
+        / per_row_us["insert_select"]["one_day"],
         "ranking_vs_baseline_throughput_2_clients": throughput["ranking"] / throughput["baseline"],
     }
     slowest_append = max(seconds for by_db in appends.values() for seconds in by_db.values())
     targets = [
-        _target("rank_contenders mean latency / baseline", ratios["ranking_vs_baseline_latency"],
-                MAX_RANKING_VS_BASELINE, "<="),
-        _target(f"rank_contenders latency at {scale.days} days / at 1 day", ratios["ranking_history_growth"],
-                MAX_HISTORY_GROWTH, "<="),
-        _target("seed-style query latency / rank_contenders", ratios["seed_vs_ranking"], MIN_SEED_VS_RANKING, ">="),
+        _target(
+            "rank_contenders mean latency / baseline",
+            ratios["ranking_vs_baseline_latency"],
+            MAX_RANKING_VS_BASELINE,
+            "<=",
+        ),
+        _target(
+            f"rank_contenders latency at {scale.days} days / at 1 day",
+            ratios["ranking_history_growth"],
+            MAX_HISTORY_GROWTH,
+            "<=",
+        ),
+        _target(
+            "seed-style query latency / rank_contenders", ratios["seed_vs_ranking"], MIN_SEED_VS_RANKING, ">="
+        ),
         _target("slowest append of one period (s)", slowest_append, MAX_APPEND_SECONDS, "<="),
-        _target(f"close_period cost per row at {scale.days} days / at 1 day", ratios["close_period_per_row_growth"],
-                MAX_HISTORY_GROWTH, "<="),
-        _target(f"INSERT ... SELECT cost per row at {scale.days} days / at 1 day",
-                ratios["insert_select_per_row_growth"], MAX_HISTORY_GROWTH, "<="),
-        _target(f"rank_contenders throughput / baseline, {CONCURRENT_CLIENTS} clients",
-                ratios["ranking_vs_baseline_throughput_2_clients"], MIN_CONCURRENT_THROUGHPUT_SHARE, ">="),
+        _target(
+            f"close_period cost per row at {scale.days} days / at 1 day",
+            ratios["close_period_per_row_growth"],
+            MAX_HISTORY_GROWTH,
+            "<=",
+        ),
+        _target(
+            f"INSERT ... SELECT cost per row at {scale.days} days / at 1 day",
+            ratios["insert_select_per_row_growth"],
+            MAX_HISTORY_GROWTH,
+            "<=",
+        ),
+        _target(
+            f"rank_contenders throughput / baseline, {CONCURRENT_CLIENTS} clients",
+            ratios["ranking_vs_baseline_throughput_2_clients"],
+            MIN_CONCURRENT_THROUGHPUT_SHARE,
+            ">=",
+        ),
     ]
     return {
-        "scale": {**asdict(scale), "contenders": scale.contenders, "period_minutes": PERIOD.seconds // 60,
-                  "history_rows": rows, "history_bytes": sizes, "load_seconds": load_seconds, "server": where,
-                  "server_version": version, "protocol": "prepared", "concurrent_clients": CONCURRENT_CLIENTS},
+        "scale": {
+            **asdict(scale),
+            "contenders": scale.contenders,
+            "period_minutes": PERIOD.seconds // 60,
+            "history_rows": rows,
+            "history_bytes": sizes,
+            "load_seconds": load_seconds,
+            "server": where,
+            "server_version": version,
+            "protocol": "prepared",
+            "concurrent_clients": CONCURRENT_CLIENTS,
+        },
         "medians": {
             "latency_ms": latencies,
             "tps_2_clients": throughput,
@@ -477,28 +571,46 @@ def summarise(scale: Scale, measured: dict, rows: dict[str, int], sizes: dict[st
 def format_table(result: dict) -> str:
     scale, medians = result["scale"], result["medians"]
     lines = [
-        (f"{scale['nodes']} nodes x {scale['tasks']} tasks = {scale['contenders']} contenders; history rows: "
-        f"{scale['history_rows']['one_day']} (1 day, {scale['history_bytes']['one_day'] / 1e6:.0f} MB), "
-        f"{scale['history_rows']['all_days']} ({scale['days']} days, {scale['history_bytes']['all_days'] / 1e6:.0f} MB); "
-        f"{scale['rounds']} rounds x {scale['duration_s']} s per pgbench run, medians; {scale['server']}, "
-        f"PostgreSQL {scale['server_version']}"),
+        (
+            f"{scale['nodes']} nodes x {scale['tasks']} tasks = {scale['contenders']} contenders; history rows: "
+            f"{scale['history_rows']['one_day']} (1 day, {scale['history_bytes']['one_day'] / 1e6:.0f} MB), "
+            f"{scale['history_rows']['all_days']} ({scale['days']} days, {scale['history_bytes']['all_days'] / 1e6:.0f} MB); "
+            f"{scale['rounds']} rounds x {scale['duration_s']} s per pgbench run, medians; {scale['server']}, "
+            f"PostgreSQL {scale['server_version']}"
+        ),
         "",
         f"{'mean latency (ms), 1 client':<34}{'1 day':>12}{str(scale['days']) + ' days':>12}",
     ]
     for query in READ_QUERIES:
-        label = {"baseline": "baseline (fewest requests)", "ranking": "rank_contenders(task, 5)",
-                 "seed": "seed-style aggregation"}[query]
-        lines.append(f"{label:<34}{medians['latency_ms']['one_day'][query]:>12.3f}"
-                     f"{medians['latency_ms']['all_days'][query]:>12.3f}")
+        label = {
+            "baseline": "baseline (fewest requests)",
+            "ranking": "rank_contenders(task, 5)",
+            "seed": "seed-style aggregation",
+        }[query]
+        lines.append(
+            f"{label:<34}{medians['latency_ms']['one_day'][query]:>12.3f}"
+            f"{medians['latency_ms']['all_days'][query]:>12.3f}"
+        )
     lines += ["", f"{'append one period (s)':<34}{'1 day':>12}{str(scale['days']) + ' days':>12}"]
     for method, by_db in medians["append_seconds"].items():
         lines.append(f"{method:<34}{by_db['one_day']:>12.3f}{by_db['all_days']:>12.3f}")
-    lines += ["", (f"throughput with {scale['concurrent_clients']} clients (tps): baseline "
-              f"{medians['tps_2_clients']['baseline']:.0f}, rank_contenders {medians['tps_2_clients']['ranking']:.0f}"),
-              (f"counter updates: {result['hot_updates']['updates']}, HOT: {result['hot_updates']['hot_updates']} "
-              f"({result['hot_updates']['share']:.0%})"), "", "targets:"]
+    lines += [
+        "",
+        (
+            f"throughput with {scale['concurrent_clients']} clients (tps): baseline "
+            f"{medians['tps_2_clients']['baseline']:.0f}, rank_contenders {medians['tps_2_clients']['ranking']:.0f}"
+        ),
+        (
+            f"counter updates: {result['hot_updates']['updates']}, HOT: {result['hot_updates']['hot_updates']} "
+            f"({result['hot_updates']['share']:.0%})"
+        ),
+        "",
+        "targets:",
+    ]
     for target in result["targets"]:
         verdict = "pass" if target["passed"] else "FAIL"
-        lines.append(f"  {verdict}  {target['name']}: {target['measured']:.3f} "
-                     f"({target['comparison']} {target['limit']:g})")
+        lines.append(
+            f"  {verdict}  {target['name']}: {target['measured']:.3f} "
+            f"({target['comparison']} {target['limit']:g})"
+        )
     return "\n".join(lines)

@@ -98,8 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--dsn", help=DSN_HELP)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     # the commands are listed in two groups below (the epilog), not in argparse's one block
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
-                                       help=argparse.SUPPRESS)
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, help=argparse.SUPPRESS
+    )
     before = len(subparsers._choices_actions)
     importlib.import_module(OPERATOR_COMMANDS).register(subparsers)
     operators = [action.dest for action in subparsers._choices_actions[before:]]
@@ -107,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
         importlib.import_module(name).register(subparsers)
     tools = [action.dest for action in subparsers._choices_actions if action.dest not in operators]
     parser.epilog = (
-        "operator commands (on the database in --dsn or $DATABASE_URL):\n" + _listing(subparsers, operators)
+        "operator commands (on the database in --dsn or $DATABASE_URL):\n"
+        + _listing(subparsers, operators)
         + "\n\ndeveloper tools (throwaway databases of their own; never touch yours):\n"
         + _listing(subparsers, tools)
         + "\n\nCOMMAND --help shows a command's options."

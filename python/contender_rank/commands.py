@@ -28,18 +28,29 @@ _JSON_HELP = "print stable JSON instead of a table"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    cmd = _command(subparsers, "migrate", "install or upgrade contender_rank in the database (idempotent)",
-                   "Applies the migrations and every SQL function in one transaction: all or nothing. On a "
-                   "database holding nineteen's nodes, contenders and contenders_history it installs beside "
-                   "them (adoption); on an empty one it creates its own.")
-    cmd.add_argument("--rebuild", action="store_true",
-                     help="recompute the derived state from the tables even when its definitions did not change")
+    cmd = _command(
+        subparsers,
+        "migrate",
+        "install or upgrade contender_rank in the database (idempotent)",
+        "Applies the migrations and every SQL function in one transaction: all or nothing. On a "
+        "database holding nineteen's nodes, contenders and contenders_history it installs beside "
+        "them (adoption); on an empty one it creates its own.",
+    )
+    cmd.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="recompute the derived state from the tables even when its definitions did not change",
+    )
     cmd.set_defaults(handler=run_migrate)
 
-    cmd = _command(subparsers, "uninstall", "remove everything contender_rank added to an adopted nineteen database",
-                   "Drops contender_rank's triggers on nineteen's tables, its functions, task_similarity, "
-                   "ranking_config and its schema, in one transaction; nineteen's tables keep their definitions "
-                   "and rows. Refused in the standalone layout, where the tables are contender_rank's own.")
+    cmd = _command(
+        subparsers,
+        "uninstall",
+        "remove everything contender_rank added to an adopted nineteen database",
+        "Drops contender_rank's triggers on nineteen's tables, its functions, task_similarity, "
+        "ranking_config and its schema, in one transaction; nineteen's tables keep their definitions "
+        "and rows. Refused in the standalone layout, where the tables are contender_rank's own.",
+    )
     cmd.set_defaults(handler=run_uninstall)
 
     cmd = _command(subparsers, "status", "the installed layout and version, and what the ranking reads")
@@ -48,16 +59,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     cmd = _command(subparsers, "rank", "the eligible contenders of TASK, best first, with why")
     cmd.add_argument("task", metavar="TASK", help="task (model) name, e.g. chat-llama-3-1-8b")
-    cmd.add_argument("--top", type=positive_int, default=5, metavar="N", help="at most N contenders (default 5)")
+    cmd.add_argument(
+        "--top", type=positive_int, default=5, metavar="N", help="at most N contenders (default 5)"
+    )
     _add_as_of(cmd, "rank as of this time")
     _add_json(cmd)
     cmd.set_defaults(handler=run_rank)
 
-    cmd = _command(subparsers, "explain", "every contender of TASK, eligible or not, and why; preview a retune",
-                   "Lists every contender of TASK with its place in the ranking or why it is excluded (no "
-                   "capacity, node missing, node not handshaken), whether it has capacity left, and its metrics. "
-                   "With proposed settings it shows the place each contender would take under them beside "
-                   "today's, and changes nothing.")
+    cmd = _command(
+        subparsers,
+        "explain",
+        "every contender of TASK, eligible or not, and why; preview a retune",
+        "Lists every contender of TASK with its place in the ranking or why it is excluded (no "
+        "capacity, node missing, node not handshaken), whether it has capacity left, and its metrics. "
+        "With proposed settings it shows the place each contender would take under them beside "
+        "today's, and changes nothing.",
+    )
     cmd.add_argument("task", metavar="TASK", help="task (model) name")
     _add_as_of(cmd, "explain as of this time")
     _add_settings(cmd, "a proposed")
@@ -86,24 +103,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cmd.set_defaults(handler=run_config_show)
     cmd = _command(actions, "set", "change some settings; applies to the next ranking call")
     _add_settings(cmd, "the new")
-    cmd.add_argument("--retention-epsilon", type=number, metavar="E",
-                     help="0 <= E <= 1: how much prune may move any metric (0 keeps all history)")
+    cmd.add_argument(
+        "--retention-epsilon",
+        type=number,
+        metavar="E",
+        help="0 <= E <= 1: how much prune may move any metric (0 keeps all history)",
+    )
     _add_json(cmd)
     cmd.set_defaults(handler=run_config_set)
 
-    cmd = _command(subparsers, "close-period",
-                   "standalone layout: end the period (score, append to history, reset the counters)")
+    cmd = _command(
+        subparsers,
+        "close-period",
+        "standalone layout: end the period (score, append to history, reset the counters)",
+    )
     _add_as_of(cmd, "stamp the history rows with this time")
     cmd.set_defaults(handler=run_close_period)
 
-    cmd = _command(subparsers, "prune",
-                   "delete history whose remaining weight is below ranking_config.retention_epsilon")
+    cmd = _command(
+        subparsers, "prune", "delete history whose remaining weight is below ranking_config.retention_epsilon"
+    )
     _add_as_of(cmd, "prune as of this time")
     cmd.set_defaults(handler=run_prune)
 
 
-def _command(subparsers: argparse._SubParsersAction, name: str, help_text: str,
-             description: str | None = None) -> argparse.ArgumentParser:
+def _command(
+    subparsers: argparse._SubParsersAction, name: str, help_text: str, description: str | None = None
+) -> argparse.ArgumentParser:
     return subparsers.add_parser(name, help=help_text, description=description or help_text)
 
 
@@ -112,15 +138,22 @@ def _add_json(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_as_of(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument("--as-of", type=parse_timestamp, metavar="TS",
-                        help=f"{what}: ISO 8601 with a UTC offset, e.g. 2025-01-01T05:00:00Z (default: now)")
+    parser.add_argument(
+        "--as-of",
+        type=parse_timestamp,
+        metavar="TS",
+        help=f"{what}: ISO 8601 with a UTC offset, e.g. 2025-01-01T05:00:00Z (default: now)",
+    )
 
 
 def _add_settings(parser: argparse.ArgumentParser, which: str) -> None:
     parser.add_argument("--history-weight", type=number, metavar="W", help=f"{which} weight, finite and >= 0")
     parser.add_argument("--decay-factor", type=number, metavar="F", help=f"{which} decay factor, 0 < F <= 1")
-    parser.add_argument("--decay-interval", metavar="INTERVAL",
-                        help=f"{which} decay interval, a PostgreSQL interval > 0, e.g. '1 hour'")
+    parser.add_argument(
+        "--decay-interval",
+        metavar="INTERVAL",
+        help=f"{which} decay interval, a PostgreSQL interval > 0, e.g. '1 hour'",
+    )
 
 
 # -- output ---------------------------------------------------------------------------------------
@@ -129,13 +162,16 @@ def _add_settings(parser: argparse.ArgumentParser, which: str) -> None:
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """A plain-text table: numbers right-aligned, text left-aligned."""
     cells = [[_cell(value) for value in row] for row in rows]
-    numeric = [bool(rows) and all(isinstance(row[i], int | float) and not isinstance(row[i], bool) for row in rows)
-               for i in range(len(headers))]
+    numeric = [
+        bool(rows) and all(isinstance(row[i], int | float) and not isinstance(row[i], bool) for row in rows)
+        for i in range(len(headers))
+    ]
     widths = [max([len(header)] + [len(row[i]) for row in cells]) for i, header in enumerate(headers)]
 
     def line(values: Sequence[str]) -> str:
-        return "  ".join(value.rjust(widths[i]) if numeric[i] else value.ljust(widths[i])
-                         for i, value in enumerate(values)).rstrip()
+        return "  ".join(
+            value.rjust(widths[i]) if numeric[i] else value.ljust(widths[i]) for i, value in enumerate(values)
+        ).rstrip()
 
     return "\n".join([line(headers), line(["-" * width for width in widths]), *map(line, cells)])
 
@@ -184,14 +220,34 @@ def _json_default(value: object) -> object:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-RANK_HEADERS = ("#", "contender_id", "node_hotkey", "requests", "own_metric", "similar_metric",
-                "global_metric", "rank_value", "capacity_left")
+RANK_HEADERS = (
+    "#",
+    "contender_id",
+    "node_hotkey",
+    "requests",
+    "own_metric",
+    "similar_metric",
+    "global_metric",
+    "rank_value",
+    "capacity_left",
+)
 
 
 def rank_rows(rows: Sequence[RankedContender]) -> list[list[object]]:
-    return [[position, row.contender_id, row.node_hotkey, row.total_requests_made, row.own_metric,
-             row.similar_metric, row.global_metric, row.rank_value, row.capacity_left]
-            for position, row in enumerate(rows, start=1)]
+    return [
+        [
+            position,
+            row.contender_id,
+            row.node_hotkey,
+            row.total_requests_made,
+            row.own_metric,
+            row.similar_metric,
+            row.global_metric,
+            row.rank_value,
+            row.capacity_left,
+        ]
+        for position, row in enumerate(rows, start=1)
+    ]
 
 
 # -- the database ---------------------------------------------------------------------------------
@@ -210,8 +266,10 @@ def connect(args: argparse.Namespace) -> psycopg.Connection[Any]:
     row = conn.execute(queries.get("installed")).fetchone()
     if not (row and row[0]):
         conn.close()
-        raise CliError("contender_rank is not installed in this database (or is an older release): "
-                       "run `contender-rank migrate` first")
+        raise CliError(
+            "contender_rank is not installed in this database (or is an older release): "
+            "run `contender-rank migrate` first"
+        )
     conn.add_notice_handler(lambda diag: print(diag.message_primary))
     return conn
 
@@ -227,13 +285,20 @@ def run_migrate(args: argparse.Namespace) -> int:
 
 
 def migrate_report(result: MigrateResult) -> list[str]:
-    layout = {"standalone": "standalone (contender_rank's own nodes, contenders and contenders_history)",
-              "adopted": "adopted (installed beside nineteen's nodes, contenders and contenders_history)"}
-    lines = [f"layout: {layout[result.layout]}",
-             f"migrations applied: {', '.join(result.migrations_applied) or 'none (already up to date)'}",
-             f"functions: {result.functions_applied} files applied"
-             + (f"; dropped, no file defines them any more: {', '.join(result.functions_dropped)}"
-                if result.functions_dropped else "")]
+    layout = {
+        "standalone": "standalone (contender_rank's own nodes, contenders and contenders_history)",
+        "adopted": "adopted (installed beside nineteen's nodes, contenders and contenders_history)",
+    }
+    lines = [
+        f"layout: {layout[result.layout]}",
+        f"migrations applied: {', '.join(result.migrations_applied) or 'none (already up to date)'}",
+        f"functions: {result.functions_applied} files applied"
+        + (
+            f"; dropped, no file defines them any more: {', '.join(result.functions_dropped)}"
+            if result.functions_dropped
+            else ""
+        ),
+    ]
     if result.triggers_dropped:
         lines.append(f"triggers dropped, no file defines them any more: {', '.join(result.triggers_dropped)}")
     if result.roles_created:
@@ -241,7 +306,8 @@ def migrate_report(result: MigrateResult) -> list[str]:
     if result.roles_missing:
         lines.append(
             f"roles not created: {', '.join(result.roles_missing)} (this role may not create roles: it lacks "
-            "CREATEROLE), so no role was granted anything. The database owner can still use everything. To add "
+            "CREATEROLE), so no role was granted anything. The database owner can still use everything. "
+            "To add "
             "the roles later, run `contender-rank migrate` once as a role with CREATEROLE, or create them "
             f"(CREATE ROLE {' NOLOGIN; CREATE ROLE '.join(ROLES)} NOLOGIN;) and run migrate again."
         )
@@ -254,13 +320,22 @@ def migrate_report(result: MigrateResult) -> list[str]:
 
 def run_uninstall(args: argparse.Namespace) -> int:
     result = uninstall(require_dsn(args))
-    print(f"removed {len(result.triggers_dropped)} triggers from nineteen's tables: "
-          f"{', '.join(result.triggers_dropped)}")
-    print(f"removed {len(result.functions_dropped)} functions from schema public: {', '.join(result.functions_dropped)}")
-    print(f"removed task_similarity ({result.similarity_rows} rows), ranking_config, the type ranked_contender "
-          "and the schema contender_rank (derived state and migration log)")
-    print("nineteen's tables keep their definitions and rows; the roles ranking_reader, ranking_writer and "
-          "ranking_admin belong to the whole cluster and were kept (DROP ROLE them when no database uses them)")
+    print(
+        f"removed {len(result.triggers_dropped)} triggers from nineteen's tables: "
+        f"{', '.join(result.triggers_dropped)}"
+    )
+    print(
+        f"removed {len(result.functions_dropped)} functions from schema public: "
+        f"{', '.join(result.functions_dropped)}"
+    )
+    print(
+        f"removed task_similarity ({result.similarity_rows} rows), ranking_config, the type ranked_contender "
+        "and the schema contender_rank (derived state and migration log)"
+    )
+    print(
+        "nineteen's tables keep their definitions and rows; the roles ranking_reader, ranking_writer and "
+        "ranking_admin belong to the whole cluster and were kept (DROP ROLE them when no database uses them)"
+    )
     return 0
 
 
@@ -279,11 +354,15 @@ def run_status(args: argparse.Namespace) -> int:
 def status_warnings(status: RankingStatus) -> list[str]:
     warnings = []
     if status.contenders_in_state != status.contenders:
-        warnings.append(f"{status.contenders} contenders but {status.contenders_in_state} in the derived state "
-                        "(were triggers disabled?): run `contender-rank migrate --rebuild`")
+        warnings.append(
+            f"{status.contenders} contenders but {status.contenders_in_state} in the derived state "
+            "(were triggers disabled?): run `contender-rank migrate --rebuild`"
+        )
     if status.history_rows_ignored:
-        warnings.append(f"{status.history_rows_ignored} history rows have no finite expired_at: they fall "
-                        "in no decay interval and the ranking ignores them")
+        warnings.append(
+            f"{status.history_rows_ignored} history rows have no finite expired_at: they fall "
+            "in no decay interval and the ranking ignores them"
+        )
     return warnings
 
 
@@ -300,8 +379,11 @@ def run_rank(args: argparse.Namespace) -> int:
 
 
 def _proposed(args: argparse.Namespace) -> dict[str, Any]:
-    return {name: getattr(args, name) for name in ("history_weight", "decay_factor", "decay_interval")
-            if getattr(args, name) is not None}
+    return {
+        name: getattr(args, name)
+        for name in ("history_weight", "decay_factor", "decay_interval")
+        if getattr(args, name) is not None
+    }
 
 
 def run_explain(args: argparse.Namespace) -> int:
@@ -316,23 +398,45 @@ def run_explain(args: argparse.Namespace) -> int:
         return 0
     print(render_table(*explain_table(rows, bool(proposed))))
     excluded = sum(1 for row in rows if row.place is None)
-    print(f"{len(rows) - excluded} eligible, {excluded} excluded"
-          + (f"; proposed: {', '.join(f'{k} = {v}' for k, v in proposed.items())}, nothing changed"
-             if proposed else ""))
+    print(
+        f"{len(rows) - excluded} eligible, {excluded} excluded"
+        + (
+            f"; proposed: {', '.join(f'{k} = {v}' for k, v in proposed.items())}, nothing changed"
+            if proposed
+            else ""
+        )
+    )
     return 0
 
 
 def explain_table(rows: Sequence[ExplainedContender], proposed: bool) -> tuple[list[str], list[list[object]]]:
-    headers = ["place", "contender_id", "node_hotkey", "requests", "capacity_left", "own_metric",
-               "similar_metric", "global_metric", "rank_value"]
+    headers = [
+        "place",
+        "contender_id",
+        "node_hotkey",
+        "requests",
+        "capacity_left",
+        "own_metric",
+        "similar_metric",
+        "global_metric",
+        "rank_value",
+    ]
     if proposed:
         headers += ["proposed_place", "proposed_rank_value"]
     headers.append("excluded_because")
     table = []
     for row in rows:
-        cells: list[object] = [row.place, row.contender_id, row.node_hotkey, row.total_requests_made,
-                               row.capacity_left, row.own_metric, row.similar_metric, row.global_metric,
-                               row.rank_value]
+        cells: list[object] = [
+            row.place,
+            row.contender_id,
+            row.node_hotkey,
+            row.total_requests_made,
+            row.capacity_left,
+            row.own_metric,
+            row.similar_metric,
+            row.global_metric,
+            row.rank_value,
+        ]
         if proposed:
             cells += [row.proposed_place, row.proposed_rank_value]
         cells.append(row.excluded_because or "")
@@ -355,8 +459,12 @@ def run_similarity_list(args: argparse.Namespace) -> int:
     elif not rows:
         print("no task similarity rows (every pair counts 0)")
     else:
-        print(render_table(("from_task", "to_task", "similarity"),
-                           [[row.from_task, row.to_task, row.similarity] for row in rows]))
+        print(
+            render_table(
+                ("from_task", "to_task", "similarity"),
+                [[row.from_task, row.to_task, row.similarity] for row in rows],
+            )
+        )
     return 0
 
 
@@ -374,13 +482,18 @@ def _print_config(config: RankingConfig, as_json: bool) -> None:
     if as_json:
         print_json(shown)
         return
-    print(render_table(("setting", "value"), [
-        ["decay_interval", f"{shown['decay_interval']} ({shown['decay_interval_seconds']:g} s)"],
-        ["decay_factor", f"{config.decay_factor:g}"],
-        ["history_weight", f"{config.history_weight:g}"],
-        ["retention_epsilon", f"{config.retention_epsilon:g}"],
-        ["updated_at", shown["updated_at"]],
-    ]))
+    print(
+        render_table(
+            ("setting", "value"),
+            [
+                ["decay_interval", f"{shown['decay_interval']} ({shown['decay_interval_seconds']:g} s)"],
+                ["decay_factor", f"{config.decay_factor:g}"],
+                ["history_weight", f"{config.history_weight:g}"],
+                ["retention_epsilon", f"{config.retention_epsilon:g}"],
+                ["updated_at", shown["updated_at"]],
+            ],
+        )
+    )
 
 
 def run_config_show(args: argparse.Namespace) -> int:
@@ -393,8 +506,10 @@ def run_config_show(args: argparse.Namespace) -> int:
 def run_config_set(args: argparse.Namespace) -> int:
     changes = {name: getattr(args, name) for name in api.SETTINGS if getattr(args, name) is not None}
     if not changes:
-        raise CliError("nothing to change: give at least one of --decay-interval, --decay-factor, "
-                       "--history-weight, --retention-epsilon")
+        raise CliError(
+            "nothing to change: give at least one of --decay-interval, --decay-factor, "
+            "--history-weight, --retention-epsilon"
+        )
     with connect(args) as conn:
         config = api.update_config(conn, **changes)
     _print_config(config, args.json)

@@ -25,8 +25,14 @@ from contender_rank.embedded import EmbeddedPostgres
 
 Layout = Literal["standalone", "adopted"]
 _OWN_DATABASE = re.compile(r"^contender_rank_[a-z0-9_]+$")
-_PGENV = {"host": "PGHOST", "port": "PGPORT", "user": "PGUSER", "password": "PGPASSWORD",
-          "dbname": "PGDATABASE", "sslmode": "PGSSLMODE"}
+_PGENV = {
+    "host": "PGHOST",
+    "port": "PGPORT",
+    "user": "PGUSER",
+    "password": "PGPASSWORD",
+    "dbname": "PGDATABASE",
+    "sslmode": "PGSSLMODE",
+}
 
 
 def given_dsn(dsn: str | None = None) -> str | None:
@@ -75,7 +81,9 @@ def create_database(admin_dsn: str, name: str, template: str | None = None) -> s
         raise ValueError(f"scratch database names must match {_OWN_DATABASE.pattern}, got {name!r}")
     query = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
     if template:
-        query = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template))
+        query = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.Identifier(name), sql.Identifier(template)
+        )
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute(query)
     return with_dbname(admin_dsn, name)
@@ -102,8 +110,9 @@ def prepare(dsn: str, layout: Layout | None) -> None:
 
 
 @contextmanager
-def scratch_database(admin_dsn: str, purpose: str, layout: Layout | None = "standalone",
-                     template: str | None = None) -> Iterator[str]:
+def scratch_database(
+    admin_dsn: str, purpose: str, layout: Layout | None = "standalone", template: str | None = None
+) -> Iterator[str]:
     """A new database on the server of ``admin_dsn``, prepared for ``layout`` (unless cloned from
     ``template``); dropped on exit. Yields its DSN."""
     name = new_database_name(purpose)

@@ -17,7 +17,14 @@ from typing import Any
 import psycopg
 
 from contender_rank.cli import CliError
-from contender_rank.commands import RANK_HEADERS, explain_table, interval_text, print_json, rank_rows, render_table
+from contender_rank.commands import (
+    RANK_HEADERS,
+    explain_table,
+    interval_text,
+    print_json,
+    rank_rows,
+    render_table,
+)
 from contender_rank.databases import given_dsn, server
 from contender_rank.nineteen.scenario import NineteenResult
 from contender_rank.scenario import (
@@ -37,14 +44,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "demo",
         help="a seeded scenario, ranked and explained (throwaway database)",
-        description="Seed history, add a brand-new task 50 percent similar to chat-llama-3-2-3b, rank both tasks "
-                    "and check the cold-start transfer. --nineteen: the same on a nineteen-shaped database that "
-                    "contender_rank adopts mid-stream, written with nineteen's own statements. Uses a scratch "
-                    "database of its own.",
+        description="Seed history, add a brand-new task 50 percent similar to chat-llama-3-2-3b, rank both "
+        "tasks "
+        "and check the cold-start transfer. --nineteen: the same on a nineteen-shaped database that "
+        "contender_rank adopts mid-stream, written with nineteen's own statements. Uses a scratch "
+        "database of its own.",
     )
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
-    parser.add_argument("--nineteen", action="store_true",
-                        help="adopt a nineteen-shaped database and replay nineteen's writes")
+    parser.add_argument(
+        "--nineteen",
+        action="store_true",
+        help="adopt a nineteen-shaped database and replay nineteen's writes",
+    )
     parser.set_defaults(handler=run_demo)
 
 
@@ -81,15 +92,23 @@ def report(result: ScenarioResult, where: str) -> str:
     lines = [
         f"contender_rank demo: the seeded epoch scenario ({where})",
         "",
-        (f"{EPOCHS} epochs, each one decay interval ({interval_text(config.decay_interval)}) long; "
-         f"decay_factor {config.decay_factor:g}, history_weight {config.history_weight:g}."),
+        (
+            f"{EPOCHS} epochs, each one decay interval ({interval_text(config.decay_interval)}) long; "
+            f"decay_factor {config.decay_factor:g}, history_weight {config.history_weight:g}."
+        ),
         f"Epoch e has nodes node-1 .. node-(e+1), each serving {', '.join(BASE_TASKS)};",
-        f"each contender gets {REQUESTS_PER_EPOCH} requests per epoch, all good, so every closed period scores 1.0.",
-        (f"Epochs 1-{EPOCHS - 1} were closed with close_period(), one interval apart, "
-         f"at {closed[0].isoformat()} .. {closed[-1].isoformat()}."),
-        (f"Epoch {EPOCHS} adds {scenario.new_task} on every node, with no history, and "
-         f"task_similarity({scenario.similar_task} -> {scenario.new_task}) = {scenario.similarity:g}."),
-        f"Both tasks ranked as of the end of epoch {EPOCHS} ({scenario.ranked_at.isoformat()}), before it is closed.",
+        f"each contender gets {REQUESTS_PER_EPOCH} requests per epoch, all good, so every closed period "
+        "scores 1.0.",
+        (
+            f"Epochs 1-{EPOCHS - 1} were closed with close_period(), one interval apart, "
+            f"at {closed[0].isoformat()} .. {closed[-1].isoformat()}."
+        ),
+        (
+            f"Epoch {EPOCHS} adds {scenario.new_task} on every node, with no history, and "
+            f"task_similarity({scenario.similar_task} -> {scenario.new_task}) = {scenario.similarity:g}."
+        ),
+        f"Both tasks ranked as of the end of epoch {EPOCHS} ({scenario.ranked_at.isoformat()}), "
+        "before it is closed.",
         "rank_value = total_requests_made - history_weight * global_metric; lowest first.",
     ]
     return "\n".join(lines + _rankings(result) + _cold_start(result))
@@ -103,22 +122,39 @@ def nineteen_report(result: NineteenResult, where: str) -> str:
     lines = [
         f"contender_rank demo on a nineteen database ({where})",
         "",
-        (f"Six nodes serve {', '.join(nineteen.BASE_TASKS)}; node-k answers with a 500 on every k-th try; "
-         "node-6 never completed its handshake."),
-        (f"Each period the query node answers {nineteen.QUERIES_PER_TASK} queries per task and the control node "
-         "ends it with nineteen's own statements (scores, move to history, delete, one INSERT per contender)."),
-        f"Periods 1-{nineteen.ADOPTED_AFTER} ran on nineteen alone; then contender-rank migrate adopted the database:",
+        (
+            f"Six nodes serve {', '.join(nineteen.BASE_TASKS)}; node-k answers with a 500 on every k-th try; "
+            "node-6 never completed its handshake."
+        ),
+        (
+            f"Each period the query node answers {nineteen.QUERIES_PER_TASK} queries per task and the"
+            f" control "
+            "node "
+            "ends it with nineteen's own statements (scores, move to history, delete, one INSERT per "
+            "contender)."
+        ),
+        f"Periods 1-{nineteen.ADOPTED_AFTER} ran on nineteen alone; then contender-rank migrate adopted the "
+        "database:",
         *(f"  {line}" for line in result.adoption),
-        (f"Periods {nineteen.ADOPTED_AFTER + 1}-{nineteen.PERIODS} ran with the drop-in selection; in period "
-         f"{nineteen.PERIODS} {scenario.new_task} arrived on every node with no history, and "
-         f"task_similarity({scenario.similar_task} -> {scenario.new_task}) = {scenario.similarity:g}."),
-        (f"Settings: decay_interval {interval_text(config.decay_interval)}, decay_factor {config.decay_factor:g}, "
-         f"history_weight {config.history_weight:g}. Ranked at the end of period {nineteen.PERIODS} "
-         f"({scenario.ranked_at.isoformat()}), before it is closed."),
+        (
+            f"Periods {nineteen.ADOPTED_AFTER + 1}-{nineteen.PERIODS} ran with the drop-in selection; in "
+            "period "
+            f"{nineteen.PERIODS} {scenario.new_task} arrived on every node with no history, and "
+            f"task_similarity({scenario.similar_task} -> {scenario.new_task}) = {scenario.similarity:g}."
+        ),
+        (
+            f"Settings: decay_interval {interval_text(config.decay_interval)}, "
+            f"decay_factor {config.decay_factor:g}, "
+            f"history_weight {config.history_weight:g}. Ranked at the end of period {nineteen.PERIODS} "
+            f"({scenario.ranked_at.isoformat()}), before it is closed."
+        ),
     ]
     headers, rows = explain_table(result.explained, proposed=False)
-    lines += _rankings(result) + ["", f"explain_ranking('{scenario.new_task}'): every contender, and why",
-                                  render_table(headers, rows)]
+    lines += _rankings(result) + [
+        "",
+        f"explain_ranking('{scenario.new_task}'): every contender, and why",
+        render_table(headers, rows),
+    ]
     return "\n".join(lines + _cold_start(result))
 
 
@@ -135,16 +171,34 @@ def _cold_start(result: ScenarioResult) -> list[str]:
     holds = bool(checks) and all(check.difference <= TOLERANCE for check in checks)
     return [
         "",
-        (f"Check: on every node, global_metric({scenario.new_task}) = "
-         f"{scenario.similarity:g} x own_metric({scenario.similar_task})"),
-        render_table(
-            ("node_hotkey", f"own_metric({scenario.similar_task})", f"{scenario.similarity:g} x own_metric",
-             f"global_metric({scenario.new_task})", "difference"),
-            [[check.node_hotkey, check.similar_own_metric, check.expected, check.new_global_metric,
-              f"{check.difference:.1e}"] for check in checks],
+        (
+            f"Check: on every node, global_metric({scenario.new_task}) = "
+            f"{scenario.similarity:g} x own_metric({scenario.similar_task})"
         ),
-        (f"OK: holds on all {len(checks)} nodes (every difference <= {TOLERANCE:g})." if holds
-         else f"FAILED: the difference exceeds {TOLERANCE:g} on some node."),
+        render_table(
+            (
+                "node_hotkey",
+                f"own_metric({scenario.similar_task})",
+                f"{scenario.similarity:g} x own_metric",
+                f"global_metric({scenario.new_task})",
+                "difference",
+            ),
+            [
+                [
+                    check.node_hotkey,
+                    check.similar_own_metric,
+                    check.expected,
+                    check.new_global_metric,
+                    f"{check.difference:.1e}",
+                ]
+                for check in checks
+            ],
+        ),
+        (
+            f"OK: holds on all {len(checks)} nodes (every difference <= {TOLERANCE:g})."
+            if holds
+            else f"FAILED: the difference exceeds {TOLERANCE:g} on some node."
+        ),
     ]
 
 
@@ -162,10 +216,14 @@ def run_demo(args: argparse.Namespace) -> int:
             f"{error.diag.message_primary}: the demo works in a scratch database of its own, so it needs a "
             "role with CREATEDB; or leave DATABASE_URL and --dsn unset to use a throwaway PostgreSQL"
         ) from error
-    where = ("in a scratch database on the given server, dropped afterwards" if dsn
-             else "on a throwaway PostgreSQL, removed afterwards")
+    where = (
+        "in a scratch database on the given server, dropped afterwards"
+        if dsn
+        else "on a throwaway PostgreSQL, removed afterwards"
+    )
     holds = bool(cold_start_checks(result)) and all(
-        check.difference <= TOLERANCE for check in cold_start_checks(result))
+        check.difference <= TOLERANCE for check in cold_start_checks(result)
+    )
     if args.json:
         print_json(scenario_json(result))
     elif isinstance(result, NineteenResult):

@@ -116,14 +116,35 @@ class EmbeddedPostgres:
             gid = pwd.getpwnam(SERVER_USER).pw_gid
             os.chown(self.root, uid, gid)
         atexit.register(self.stop)
-        self.run("initdb", "-D", self.data_dir, "-A", "trust", "-U", "postgres", "-E", "UTF8",
-                 "--locale=C.UTF-8", "--no-sync")
+        self.run(
+            "initdb",
+            "-D",
+            self.data_dir,
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
         for attempt in range(5):
             self.port = free_port()
             options = " ".join(f"-c {key}={value}" for key, value in self.settings.items())
             result = self.run(
-                "pg_ctl", "-D", self.data_dir, "-w", "-t", "60", "-l", self.root / "server.log",
-                "-o", f"-p {self.port} -k {self.socket_dir} {options}", "start", check=False,
+                "pg_ctl",
+                "-D",
+                self.data_dir,
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                self.root / "server.log",
+                "-o",
+                f"-p {self.port} -k {self.socket_dir} {options}",
+                "start",
+                check=False,
             )
             if result.returncode == 0:
                 return self
@@ -133,8 +154,19 @@ class EmbeddedPostgres:
     def restart(self, mode: str = "fast") -> None:
         # -l: without it the new server writes to pg_ctl's stdout, our pipe, and run() never returns
         assert self.root is not None, "cluster not started"
-        self.run("pg_ctl", "-D", self.data_dir, "-w", "-t", "60", "-m", mode, "-l", self.root / "server.log",
-                 "restart")
+        self.run(
+            "pg_ctl",
+            "-D",
+            self.data_dir,
+            "-w",
+            "-t",
+            "60",
+            "-m",
+            mode,
+            "-l",
+            self.root / "server.log",
+            "restart",
+        )
 
     def log_tail(self, lines: int = 20) -> str:
         log = (self.root / "server.log") if self.root else None
@@ -147,7 +179,15 @@ class EmbeddedPostgres:
             return
         root, self.root = self.root, None
         if (root / "data" / "postmaster.pid").exists():
-            command = [str(self.bin_dir / "pg_ctl"), "-D", str(root / "data"), "-m", "immediate", "-w", "stop"]
+            command = [
+                str(self.bin_dir / "pg_ctl"),
+                "-D",
+                str(root / "data"),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ]
             if self._as_server_user:
                 command = ["runuser", "-u", SERVER_USER, "--", *command]
             subprocess.run(command, capture_output=True)
@@ -177,8 +217,12 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         with EmbeddedPostgres() as pg:
-            env = {**os.environ, "DATABASE_URL": pg.dsn(), "CONTENDER_RANK_EMBEDDED_DATA": str(pg.data_dir),
-                   "CONTENDER_RANK_PG_BIN": str(pg.bin_dir)}
+            env = {
+                **os.environ,
+                "DATABASE_URL": pg.dsn(),
+                "CONTENDER_RANK_EMBEDDED_DATA": str(pg.data_dir),
+                "CONTENDER_RANK_PG_BIN": str(pg.bin_dir),
+            }
             return subprocess.call(command, env=env)
     except EmbeddedPostgresError as error:
         print(f"contender-rank: {error}", file=sys.stderr)

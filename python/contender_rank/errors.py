@@ -73,7 +73,9 @@ CHECK_CONSTRAINTS: dict[str, _Rule] = {
     "retention_epsilon_between_0_and_1": _Rule("retention_epsilon", "a number from 0 to 1 inclusive"),
     "ranking_config_has_exactly_one_row": _Rule("singleton", "true: ranking_config holds exactly one row"),
     "period_score_between_0_and_1": _Rule("period_score", "a number from 0 to 1 inclusive, or NULL"),
-    "contender_period_score_between_0_and_1": _Rule("period_score", "a number from 0 to 1 inclusive, or NULL"),
+    "contender_period_score_between_0_and_1": _Rule(
+        "period_score", "a number from 0 to 1 inclusive, or NULL"
+    ),
     "expired_at_must_be_finite": _Rule("expired_at", "a finite timestamptz"),
     "capacity_is_a_number": _Rule("capacity", "a number (not NaN)"),
     "consumed_capacity_is_a_number": _Rule("consumed_capacity", "a number (not NaN)"),
@@ -112,7 +114,9 @@ def translate(error: psycopg.Error, values: Mapping[str, object] | None = None) 
         return InvalidValueError(f"{column} must not be NULL", field=column)
     if isinstance(error, pg_errors.RestrictViolation):
         return ConfigRowError(_primary(error))
-    if isinstance(error, (pg_errors.UndefinedFunction, pg_errors.UndefinedTable, pg_errors.InvalidSchemaName)):
+    if isinstance(
+        error, (pg_errors.UndefinedFunction, pg_errors.UndefinedTable, pg_errors.InvalidSchemaName)
+    ):
         return SchemaMissingError(
             f"this database has no ranking schema ({_primary(error)}): run `contender-rank migrate` first"
         )
@@ -136,7 +140,9 @@ def translate(error: psycopg.Error, values: Mapping[str, object] | None = None) 
         # unparsable or out-of-range input (e.g. an interval PostgreSQL cannot read): show what was passed
         given = ", ".join(f"{name} = {value!r}" for name, value in values.items() if value is not None)
         field = next(iter(values)) if len(values) == 1 else None
-        return InvalidValueError(f"{_primary(error)} (given {given})" if given else _primary(error), field=field)
+        return InvalidValueError(
+            f"{_primary(error)} (given {given})" if given else _primary(error), field=field
+        )
     return None
 
 
@@ -155,16 +161,20 @@ def check_types(**expected: tuple[object, type | tuple[type, ...], bool]) -> Non
                 continue
             raise InvalidValueError(f"{name} must not be None (NULL is not allowed)", field=name)
         kinds = allowed if isinstance(allowed, tuple) else (allowed,)
-        if isinstance(value, bool) and bool not in kinds:
-            ok = False
-        else:
-            ok = isinstance(value, kinds)
+        ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
         if not ok:
             names = " or ".join(kind.__name__ for kind in kinds)
-            raise InvalidValueError(f"{name} must be {names}, got {type(value).__name__} {value!r}", field=name)
-        if isinstance(value, int) and not isinstance(value, bool) and not -_INT4_MAX - 1 <= value <= _INT4_MAX:
-            raise InvalidValueError(f"{name} = {value} is out of range for an integer (at most {_INT4_MAX})",
-                                    field=name)
+            raise InvalidValueError(
+                f"{name} must be {names}, got {type(value).__name__} {value!r}", field=name
+            )
+        if (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and not -_INT4_MAX - 1 <= value <= _INT4_MAX
+        ):
+            raise InvalidValueError(
+                f"{name} = {value} is out of range for an integer (at most {_INT4_MAX})", field=name
+            )
 
 
 @contextmanager

@@ -107,7 +107,12 @@ def _add_node(conn: psycopg.Connection[Any], node: int) -> str:
     conn.execute(
         "INSERT INTO public.nodes (hotkey, netuid, node_id, symmetric_key_uuid) "
         "VALUES (%(hotkey)s, %(netuid)s, %(node_id)s, %(key)s) ON CONFLICT DO NOTHING",
-        {"hotkey": hotkey, "netuid": NETUID, "node_id": node, "key": str(uuid.uuid5(uuid.NAMESPACE_URL, hotkey))},
+        {
+            "hotkey": hotkey,
+            "netuid": NETUID,
+            "node_id": node,
+            "key": str(uuid.uuid5(uuid.NAMESPACE_URL, hotkey)),
+        },
     )
     return hotkey
 
@@ -118,8 +123,14 @@ def _add_contender(conn: psycopg.Connection[Any], node: int, task: str) -> None:
         "INSERT INTO public.contenders (contender_id, node_hotkey, node_id, netuid, task, capacity) "
         "VALUES (%(contender_id)s, %(hotkey)s, %(node_id)s, %(netuid)s, %(task)s, %(capacity)s) "
         "ON CONFLICT (contender_id) DO NOTHING",
-        {"contender_id": contender_id(hotkey, task), "hotkey": hotkey, "node_id": node, "netuid": NETUID,
-         "task": task, "capacity": CAPACITY},
+        {
+            "contender_id": contender_id(hotkey, task),
+            "hotkey": hotkey,
+            "node_id": node,
+            "netuid": NETUID,
+            "task": task,
+            "capacity": CAPACITY,
+        },
     )
 
 

@@ -56,26 +56,41 @@ _TEXT, _INT, _FLOAT = ("text",), ("integer",), ("double precision",)
 REQUIRED_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "nodes": {"hotkey": _TEXT, "netuid": _INT, "node_id": _INT, "symmetric_key_uuid": _TEXT},
     "contenders": {
-        "contender_id": _TEXT, "node_hotkey": _TEXT, "node_id": _INT, "netuid": _INT, "task": _TEXT,
-        "capacity": _FLOAT, "consumed_capacity": _FLOAT, "total_requests_made": _INT,
-        "requests_429": _INT, "requests_500": _INT, "period_score": _FLOAT,
+        "contender_id": _TEXT,
+        "node_hotkey": _TEXT,
+        "node_id": _INT,
+        "netuid": _INT,
+        "task": _TEXT,
+        "capacity": _FLOAT,
+        "consumed_capacity": _FLOAT,
+        "total_requests_made": _INT,
+        "requests_429": _INT,
+        "requests_500": _INT,
+        "period_score": _FLOAT,
     },
     "contenders_history": {
-        "contender_id": _TEXT, "period_score": _FLOAT,
+        "contender_id": _TEXT,
+        "period_score": _FLOAT,
         "expired_at": ("timestamp without time zone", "timestamp with time zone"),
     },
 }
 REQUIRED_KEYS: dict[str, tuple[str, ...]] = {"nodes": ("hotkey", "netuid"), "contenders": ("contender_id",)}
 
 # Release 0.1 knew only the standalone layout and its migrations carry no layout line.
-_RELEASE_01_MIGRATIONS = frozenset({
-    "0001_create_ranking_tables", "0002_create_roles", "0003_add_retention_epsilon",
-    "0004_store_ranking_state_on_contenders", "0005_create_similar_sources",
-})
+_RELEASE_01_MIGRATIONS = frozenset(
+    {
+        "0001_create_ranking_tables",
+        "0002_create_roles",
+        "0003_add_retention_epsilon",
+        "0004_store_ranking_state_on_contenders",
+        "0005_create_similar_sources",
+    }
+)
 _LAYOUT_LINE = re.compile(r"^-- layout: (standalone|adopted)\s*$", re.MULTILINE)
 _DECLARED_FUNCTION = re.compile(r"CREATE OR REPLACE FUNCTION\s+(\w+)\.(\w+)\s*\(", re.IGNORECASE)
-_DECLARED_TRIGGER = re.compile(r"CREATE (?:OR REPLACE |CONSTRAINT )TRIGGER\s+(\w+)\s.*?\bON\s+(\w+)\.(\w+)",
-                               re.IGNORECASE | re.DOTALL)
+_DECLARED_TRIGGER = re.compile(
+    r"CREATE (?:OR REPLACE |CONSTRAINT )TRIGGER\s+(\w+)\s.*?\bON\s+(\w+)\.(\w+)", re.IGNORECASE | re.DOTALL
+)
 # history larger than this is folded in steps, with a progress line after each
 _REBUILD_STEP_ROWS = 100_000
 
@@ -92,7 +107,9 @@ def sql_dir() -> Path:
     for candidate in ([Path(override)] if override else []) + [_PACKAGED, _REPOSITORY]:
         if (candidate / "migrations").is_dir() and (candidate / "functions").is_dir():
             return candidate
-    raise FileNotFoundError("SQL files not found (neither the packaged contender_rank/sql nor the repository's db/)")
+    raise FileNotFoundError(
+        "SQL files not found (neither the packaged contender_rank/sql nor the repository's db/)"
+    )
 
 
 def function_files() -> list[Path]:
@@ -142,8 +159,10 @@ def shape_problems(conn: psycopg.Connection[Any], tables: Sequence[str] = HOST_T
         columns: dict[str, dict[str, str]] = {name: {} for name in tables}
         for row in cur.execute(queries.get("host_table_columns"), {"tables": list(tables)}):
             columns[row["table_name"]][row["column_name"]] = row["column_type"]
-        keys = {(row["table_name"], tuple(row["key_columns"]))
-                for row in cur.execute(queries.get("host_table_unique_keys"), {"tables": list(tables)})}
+        keys = {
+            (row["table_name"], tuple(row["key_columns"]))
+            for row in cur.execute(queries.get("host_table_unique_keys"), {"tables": list(tables)})
+        }
     problems = []
     for table in tables:
         found = columns[table]
@@ -151,9 +170,11 @@ def shape_problems(conn: psycopg.Connection[Any], tables: Sequence[str] = HOST_T
             problems.append(f"public.{table} does not exist")
             continue
         missing = [name for name in REQUIRED_COLUMNS[table] if name not in found]
-        mistyped = [f"{name} is {found[name]}, expected {' or '.join(allowed)}"
-                    for name, allowed in REQUIRED_COLUMNS[table].items()
-                    if name in found and found[name] not in allowed]
+        mistyped = [
+            f"{name} is {found[name]}, expected {' or '.join(allowed)}"
+            for name, allowed in REQUIRED_COLUMNS[table].items()
+            if name in found and found[name] not in allowed
+        ]
         if missing:
             problems.append(f"public.{table} lacks column(s) {', '.join(missing)}")
         if mistyped:
@@ -177,7 +198,8 @@ def inspect(conn: psycopg.Connection[Any]) -> Found:
             raise LayoutError(
                 f"contender_rank is installed here ({layout} layout) but the tables it reads changed: "
                 + "; ".join(problems)
-                + ". Restore those columns (contender_rank's triggers read them), or uninstall contender_rank."
+                + ". Restore those columns (contender_rank's triggers read them), or uninstall "
+                "contender_rank."
             )
         return Found(layout, installed=True, upgrading_release_01=False)
     if probe["release_01"]:
@@ -190,7 +212,8 @@ def inspect(conn: psycopg.Connection[Any]) -> Found:
         raise LayoutError(
             "cannot install contender_rank here: found "
             + ", ".join(f"public.{table}" for table in present)
-            + " but not in a shape it can adopt: " + "; ".join(problems)
+            + " but not in a shape it can adopt: "
+            + "; ".join(problems)
             + ". contender_rank adopts nineteen's nodes, contenders and contenders_history together, or "
             "creates all three in a database that has none of them. Nothing was changed."
         )
@@ -198,7 +221,9 @@ def inspect(conn: psycopg.Connection[Any]) -> Found:
         counts = cur.execute(queries.get("host_table_rows")).fetchone()
     assert counts is not None
     return Found(
-        ADOPTED, installed=False, upgrading_release_01=False,
+        ADOPTED,
+        installed=False,
+        upgrading_release_01=False,
         table_rows={table: counts[table] for table in HOST_TABLES},
         history_rows_ignored=counts["history_ignored"],
     )
@@ -245,8 +270,11 @@ def _apply_migrations(conn: psycopg.Connection[Any], layout: str) -> list[str]:
         upgrade_yoyo_tables(backend)
     backend._internal_schema_updated = True
     migrations = read_migrations(str(sql_dir() / "migrations"))
-    pending = [migration for migration in backend.to_apply(migrations)
-               if migration_layout(Path(migration.path)) in (None, layout)]
+    pending = [
+        migration
+        for migration in backend.to_apply(migrations)
+        if migration_layout(Path(migration.path)) in (None, layout)
+    ]
     for migration in pending:
         migration.process_steps(backend, "apply")
         backend.log_migration(migration, "apply")
@@ -267,7 +295,9 @@ def _declared() -> tuple[dict[str, set[str]], set[tuple[str, str, str]]]:
     return functions, triggers
 
 
-def _apply_functions(conn: psycopg.Connection[Any], previous_api: Sequence[str]) -> tuple[int, list[str], list[str]]:
+def _apply_functions(
+    conn: psycopg.Connection[Any], previous_api: Sequence[str]
+) -> tuple[int, list[str], list[str]]:
     """Apply every function file; drop the functions and triggers that no file defines any more."""
     files = function_files()
     for path in files:
@@ -275,19 +305,28 @@ def _apply_functions(conn: psycopg.Connection[Any], previous_api: Sequence[str])
     functions, triggers = _declared()
     dropped_functions: list[str] = []
     with conn.cursor(row_factory=dict_row) as cur:
-        stale = [row["signature"] for row in cur.execute(queries.get("functions_in_schema"), {"schema": SCHEMA})
-                 if row["name"] not in functions[SCHEMA]]
-        stale += [signature for signature in previous_api
-                  if signature.split("(")[0].removeprefix("public.") not in functions["public"]]
+        stale = [
+            row["signature"]
+            for row in cur.execute(queries.get("functions_in_schema"), {"schema": SCHEMA})
+            if row["name"] not in functions[SCHEMA]
+        ]
+        stale += [
+            signature
+            for signature in previous_api
+            if signature.split("(")[0].removeprefix("public.") not in functions["public"]
+        ]
         for signature in stale:
             cur.execute(queries.get("drop_function").format(signature=sql.SQL(signature)))  # type: ignore[arg-type]
             dropped_functions.append(signature)
         dropped_triggers: list[str] = []
         for row in cur.execute(queries.get("contender_rank_triggers")).fetchall():
             if (row["trigger_name"], row["table_schema"], row["table_name"]) not in triggers:
-                cur.execute(queries.get("drop_trigger").format(
-                    trigger=sql.Identifier(row["trigger_name"]),
-                    table=sql.Identifier(row["table_schema"], row["table_name"])))
+                cur.execute(
+                    queries.get("drop_trigger").format(
+                        trigger=sql.Identifier(row["trigger_name"]),
+                        table=sql.Identifier(row["table_schema"], row["table_name"]),
+                    )
+                )
                 dropped_triggers.append(f"{row['trigger_name']} on {row['table_schema']}.{row['table_name']}")
     return len(files), dropped_functions, dropped_triggers
 
@@ -353,25 +392,35 @@ def migrate(dsn: str, rebuild: bool = False, progress: Progress | None = None) -
         result = MigrateResult(layout=found.layout, found=found)
         if found.layout == ADOPTED and not found.installed:
             rows = found.table_rows
-            say(f"found nineteen's tables in schema public: nodes ({rows['nodes']:,} rows), contenders "
+            say(
+                f"found nineteen's tables in schema public: nodes ({rows['nodes']:,} rows), contenders "
                 f"({rows['contenders']:,} rows), contenders_history ({rows['contenders_history']:,} rows, "
-                f"{found.history_rows_ignored:,} without a finite expired_at, which the ranking ignores)")
-            say("adopting them: contender_rank adds triggers to them and its own tables beside them, "
-                "and changes none of their columns or rows")
+                f"{found.history_rows_ignored:,} without a finite expired_at, which the ranking ignores)"
+            )
+            say(
+                "adopting them: contender_rank adds triggers to them and its own tables beside them, "
+                "and changes none of their columns or rows"
+            )
         conn.execute(queries.get("create_schema"))
         if found.upgrading_release_01:
             conn.execute(queries.get("move_release_01_log"))
         with conn.cursor(row_factory=dict_row) as cur:
-            previous = (cur.execute(queries.get("installation")).fetchone() if found.installed else None)
+            previous = cur.execute(queries.get("installation")).fetchone() if found.installed else None
         result.migrations_applied = _apply_migrations(conn, found.layout)
         result.functions_applied, result.functions_dropped, result.triggers_dropped = _apply_functions(
-            conn, previous["api_functions"] if previous else [])
+            conn, previous["api_functions"] if previous else []
+        )
         _apply_roles_and_privileges(conn, found.layout, result)
         shape = state_shape()
-        conn.execute(queries.get("record_installation"), {
-            "layout": found.layout, "version": _version(), "state_shape": shape,
-            "api_functions": _api_signatures(conn),
-        })
+        conn.execute(
+            queries.get("record_installation"),
+            {
+                "layout": found.layout,
+                "version": _version(),
+                "state_shape": shape,
+                "api_functions": _api_signatures(conn),
+            },
+        )
         if rebuild or previous is None or previous["state_shape"] != shape:
             result.history_rows_folded = rebuild_state(conn, say)
             result.state_rebuilt = True
@@ -398,7 +447,11 @@ def uninstall(dsn: str) -> UninstallResult:
     """Remove everything contender_rank added to an adopted database, and nothing else, in one
     transaction. Refused in the standalone layout, where the validator's tables are contender_rank's
     own: dropping the database is the way out there."""
-    with psycopg.connect(dsn, autocommit=True) as conn, conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+    with (
+        psycopg.connect(dsn, autocommit=True) as conn,
+        conn.transaction(),
+        conn.cursor(row_factory=dict_row) as cur,
+    ):
         cur.execute(queries.get("lock_migrations"))
         probe = cur.execute(queries.get("probe_database")).fetchone()
         assert probe is not None
@@ -410,14 +463,18 @@ def uninstall(dsn: str) -> UninstallResult:
             raise LayoutError(
                 "this database has the standalone layout: contender_rank created its nodes, contenders and "
                 "contenders_history, so uninstalling would leave them without their triggers; drop the "
-                "database instead (uninstall is for a database where contender_rank adopted nineteen's tables)"
+                "database instead (uninstall is for a database where contender_rank adopted nineteen's "
+                "tables)"
             )
         similarity_rows = cur.execute(queries.get("count_similarities")).fetchone()["rows"]  # type: ignore[index]
         triggers = []
         for row in cur.execute(queries.get("contender_rank_triggers")).fetchall():
-            cur.execute(queries.get("drop_trigger").format(
-                trigger=sql.Identifier(row["trigger_name"]),
-                table=sql.Identifier(row["table_schema"], row["table_name"])))
+            cur.execute(
+                queries.get("drop_trigger").format(
+                    trigger=sql.Identifier(row["trigger_name"]),
+                    table=sql.Identifier(row["table_schema"], row["table_name"]),
+                )
+            )
             triggers.append(f"{row['trigger_name']} on {row['table_schema']}.{row['table_name']}")
         for signature in installation["api_functions"]:
             cur.execute(queries.get("drop_function").format(signature=sql.SQL(signature)))  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import psycopg
 from psycopg.rows import class_row, dict_row
+
 from ranking_model import Config, Contender, HistoryRow, Node, Ranked, World
 
 TOLERANCE = 1e-9
@@ -32,6 +33,7 @@ class RankedRow:
 
 # -- comparison ------------------------------------------------------------------------------
 
+
 def close(actual: float, expected: Decimal) -> bool:
     return math.isclose(actual, float(expected), rel_tol=TOLERANCE, abs_tol=TOLERANCE)
 
@@ -42,9 +44,12 @@ def tie_groups(model: list[Ranked]) -> list[list[Ranked]]:
     groups: list[list[Ranked]] = []
     for entry in model:
         previous = groups[-1][-1] if groups else None
-        if (previous is not None and previous.capacity_left == entry.capacity_left
-                and abs(previous.rank_value - entry.rank_value)
-                <= Decimal(TOLERANCE) * max(Decimal(1), abs(entry.rank_value))):
+        if (
+            previous is not None
+            and previous.capacity_left == entry.capacity_left
+            and abs(previous.rank_value - entry.rank_value)
+            <= Decimal(TOLERANCE) * max(Decimal(1), abs(entry.rank_value))
+        ):
             groups[-1].append(entry)
         else:
             groups.append([entry])
@@ -60,7 +65,7 @@ def assert_matches_model(label: str, rows: list[RankedRow], model: list[Ranked],
     for group in tie_groups(model):
         if position >= len(rows):
             break
-        taken = [r.contender_id for r in rows[position:position + len(group)]]
+        taken = [r.contender_id for r in rows[position : position + len(group)]]
         expected = {m.contender_id for m in group}
         assert set(taken) <= expected, f"{label}: at {position} got {taken}, model has {sorted(expected)}"
         position += len(group)
@@ -68,12 +73,17 @@ def assert_matches_model(label: str, rows: list[RankedRow], model: list[Ranked],
     for row in rows:
         want = by_id[row.contender_id]
         assert (row.node_hotkey, row.node_id, row.task, row.total_requests_made, row.capacity_left) == (
-            want.node_hotkey, want.node_id, want.task, want.total_requests_made, want.capacity_left), label
+            want.node_hotkey,
+            want.node_id,
+            want.task,
+            want.total_requests_made,
+            want.capacity_left,
+        ), label
         for metric in ("own_metric", "similar_metric", "global_metric", "rank_value"):
             assert close(getattr(row, metric), getattr(want, metric)), (
                 f"{label}: {row.contender_id} {metric} = {getattr(row, metric)!r},"
-                f" model {getattr(want, metric)}")
-
+                f" model {getattr(want, metric)}"
+            )
 
 
 def micros(at: datetime) -> int:
@@ -88,35 +98,73 @@ def micros(at: datetime) -> int:
 def world_of(conn: psycopg.Connection) -> World:
     """What the database behind ``conn`` holds, as the model's World (either layout)."""
     with conn.cursor(row_factory=dict_row) as cur:
-        nodes = tuple(Node(hotkey=r["hotkey"], netuid=r["netuid"], node_id=r["node_id"],
-                           handshaken=r["symmetric_key_uuid"] is not None)
-                      for r in cur.execute("SELECT hotkey, netuid, node_id, symmetric_key_uuid FROM nodes"))
-        contenders = tuple(Contender(contender_id=r["contender_id"], node_hotkey=r["node_hotkey"],
-                                     node_id=r["node_id"], netuid=r["netuid"], task=r["task"],
-                                     capacity=r["capacity"], consumed_capacity=r["consumed_capacity"],
-                                     total_requests_made=r["total_requests_made"])
-                           for r in cur.execute("SELECT contender_id, node_hotkey, node_id, netuid, task, capacity,"
-                                                " consumed_capacity, total_requests_made FROM contenders"))
+        nodes = tuple(
+            Node(
+                hotkey=r["hotkey"],
+                netuid=r["netuid"],
+                node_id=r["node_id"],
+                handshaken=r["symmetric_key_uuid"] is not None,
+            )
+            for r in cur.execute("SELECT hotkey, netuid, node_id, symmetric_key_uuid FROM nodes")
+        )
+        contenders = tuple(
+            Contender(
+                contender_id=r["contender_id"],
+                node_hotkey=r["node_hotkey"],
+                node_id=r["node_id"],
+                netuid=r["netuid"],
+                task=r["task"],
+                capacity=r["capacity"],
+                consumed_capacity=r["consumed_capacity"],
+                total_requests_made=r["total_requests_made"],
+            )
+            for r in cur.execute(
+                "SELECT contender_id, node_hotkey, node_id, netuid, task, capacity,"
+                " consumed_capacity, total_requests_made FROM contenders"
+            )
+        )
         # a row without a finite expired_at is in no interval: the model never sees it
-        history = tuple(HistoryRow(contender_id=r["contender_id"], node_hotkey=r["node_hotkey"],
-                                   netuid=r["netuid"], task=r["task"], period_score=r["period_score"],
-                                   expired_at=micros(r["expired_at"]))
-                        for r in cur.execute("SELECT contender_id, node_hotkey, netuid, task, period_score,"
-                                             " expired_at FROM contenders_history WHERE isfinite(expired_at)"))
-        similarity = {(r["from_task"], r["to_task"]): r["similarity"]
-                      for r in cur.execute("SELECT from_task, to_task, similarity FROM task_similarity")}
-        config = cur.execute("SELECT decay_interval, decay_factor, history_weight FROM ranking_config").fetchone()
+        history = tuple(
+            HistoryRow(
+                contender_id=r["contender_id"],
+                node_hotkey=r["node_hotkey"],
+                netuid=r["netuid"],
+                task=r["task"],
+                period_score=r["period_score"],
+                expired_at=micros(r["expired_at"]),
+            )
+            for r in cur.execute(
+                "SELECT contender_id, node_hotkey, netuid, task, period_score,"
+                " expired_at FROM contenders_history WHERE isfinite(expired_at)"
+            )
+        )
+        similarity = {
+            (r["from_task"], r["to_task"]): r["similarity"]
+            for r in cur.execute("SELECT from_task, to_task, similarity FROM task_similarity")
+        }
+        config = cur.execute(
+            "SELECT decay_interval, decay_factor, history_weight FROM ranking_config"
+        ).fetchone()
     assert config is not None
     length = config["decay_interval"]
-    return World(nodes=nodes, contenders=contenders, history=history, similarity=similarity,
-                 config=Config(decay_interval=(length.days * 86_400 + length.seconds) * 1_000_000
-                               + length.microseconds,
-                               decay_factor=config["decay_factor"], history_weight=config["history_weight"]))
+    return World(
+        nodes=nodes,
+        contenders=contenders,
+        history=history,
+        similarity=similarity,
+        config=Config(
+            decay_interval=(length.days * 86_400 + length.seconds) * 1_000_000 + length.microseconds,
+            decay_factor=config["decay_factor"],
+            history_weight=config["history_weight"],
+        ),
+    )
 
 
 RANKINGS = {
     "rank_contenders": "SELECT * FROM rank_contenders(%(task)s, %(top_x)s, %(as_of)s)",
-    "rank_contenders_window": "SELECT * FROM contender_rank.rank_contenders_window(%(task)s, %(top_x)s, %(as_of)s)",
+    "rank_contenders_window": (
+        "SELECT * FROM contender_rank.rank_contenders_window(%(task)s, %(top_x)s, %(as_of)s)"
+    ),
 }
 
 

@@ -115,8 +115,9 @@ def similar_metric(world: World, target: Contender, as_of: int) -> decimal.Decim
             continue
         factor = world.similarity.get((other.task, target.task), 0.0)
         if factor:
-            total = _MATH.add(total, _MATH.multiply(decimal.Decimal(factor),
-                                                    own_metric(world, other.contender_id, as_of)))
+            total = _MATH.add(
+                total, _MATH.multiply(decimal.Decimal(factor), own_metric(world, other.contender_id, as_of))
+            )
     return total
 
 
@@ -133,19 +134,22 @@ def rank(world: World, task: str, as_of: int) -> list[Ranked]:
         own = own_metric(world, contender.contender_id, as_of)
         similar = similar_metric(world, contender, as_of)
         global_metric = _MATH.add(own, similar)
-        ranked.append(Ranked(
-            contender_id=contender.contender_id,
-            node_hotkey=contender.node_hotkey,
-            node_id=contender.node_id,
-            task=contender.task,
-            total_requests_made=contender.total_requests_made,
-            own_metric=own,
-            similar_metric=similar,
-            global_metric=global_metric,
-            rank_value=_MATH.subtract(decimal.Decimal(contender.total_requests_made),
-                                      _MATH.multiply(weight, global_metric)),
-            capacity_left=contender.consumed_capacity < contender.capacity,
-        ))
+        ranked.append(
+            Ranked(
+                contender_id=contender.contender_id,
+                node_hotkey=contender.node_hotkey,
+                node_id=contender.node_id,
+                task=contender.task,
+                total_requests_made=contender.total_requests_made,
+                own_metric=own,
+                similar_metric=similar,
+                global_metric=global_metric,
+                rank_value=_MATH.subtract(
+                    decimal.Decimal(contender.total_requests_made), _MATH.multiply(weight, global_metric)
+                ),
+                capacity_left=contender.consumed_capacity < contender.capacity,
+            )
+        )
     # capacity left first, then rank_value, then contender_id by code point (Python compares str that way)
     ranked.sort(key=lambda r: (not r.capacity_left, r.rank_value, r.contender_id))
     return ranked

@@ -32,9 +32,9 @@ from contender_rank import (
     set_similarity,
     update_config,
 )
+from contender_rank.databases import create_database, drop_database, new_database_name, with_dbname
 from contender_rank.errors import CHECK_CONSTRAINTS, translated_errors
 from contender_rank.scenario import NEW_TASK, SIMILAR_TASK, Scenario, seed_scenario
-from contender_rank.databases import create_database, drop_database, new_database_name, with_dbname
 
 
 @pytest.fixture
@@ -44,8 +44,10 @@ def scenario(conn: psycopg.Connection) -> Scenario:
 
 def sql_ranking(conn: psycopg.Connection, task: str, top_x: int, as_of: datetime) -> list[dict[str, Any]]:
     with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute("SELECT * FROM rank_contenders(%(task)s, %(top_x)s, %(as_of)s)",
-                    {"task": task, "top_x": top_x, "as_of": as_of})
+        cur.execute(
+            "SELECT * FROM rank_contenders(%(task)s, %(top_x)s, %(as_of)s)",
+            {"task": task, "top_x": top_x, "as_of": as_of},
+        )
         return cur.fetchall()
 
 
@@ -131,8 +133,11 @@ def test_close_period_scores_appends_and_resets(conn: psycopg.Connection) -> Non
         "('n-a', 'n', 1, 19, 'a', 10, 4, 8, 1, 2), ('n-b', 'n', 1, 19, 'b', 10, 0, 0, 0, 0)"
     )
     with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute("SELECT contender_id, contender_rank.period_score(total_requests_made, requests_429, requests_500, "
-                    "capacity, consumed_capacity) AS score FROM contenders")
+        cur.execute(
+            "SELECT contender_id, contender_rank.period_score(total_requests_made, requests_429,"
+            " requests_500, "
+            "capacity, consumed_capacity) AS score FROM contenders"
+        )
         expected_scores = {row["contender_id"]: row["score"] for row in cur.fetchall()}
     stamp = datetime(2025, 3, 1, 12, tzinfo=UTC)
 
@@ -141,8 +146,10 @@ def test_close_period_scores_appends_and_resets(conn: psycopg.Connection) -> Non
     with conn.cursor(row_factory=dict_row) as cur:
         cur.execute("SELECT contender_id, period_score, expired_at FROM contenders_history")
         history = {row["contender_id"]: row for row in cur.fetchall()}
-        cur.execute("SELECT sum(total_requests_made + requests_429 + requests_500 + consumed_capacity) AS left "
-                    "FROM contenders")
+        cur.execute(
+            "SELECT sum(total_requests_made + requests_429 + requests_500 + consumed_capacity) AS left "
+            "FROM contenders"
+        )
         counters = cur.fetchone()
     assert {key: row["period_score"] for key, row in history.items()} == expected_scores
     assert expected_scores["n-b"] is None and expected_scores["n-a"] is not None
@@ -151,8 +158,10 @@ def test_close_period_scores_appends_and_resets(conn: psycopg.Connection) -> Non
 
 
 def test_close_period_without_as_of_stamps_now(conn: psycopg.Connection) -> None:
-    conn.execute("INSERT INTO contenders (contender_id, node_hotkey, netuid, task, capacity) "
-                 "VALUES ('n-a', 'n', 19, 'a', 10)")
+    conn.execute(
+        "INSERT INTO contenders (contender_id, node_hotkey, netuid, task, capacity) "
+        "VALUES ('n-a', 'n', 19, 'a', 10)"
+    )
     before = datetime.now(UTC)
     assert close_period(conn) == 1
     with conn.cursor(row_factory=dict_row) as cur:
@@ -163,8 +172,10 @@ def test_close_period_without_as_of_stamps_now(conn: psycopg.Connection) -> None
 
 def test_close_period_joins_the_callers_transaction(dsn: str) -> None:
     with psycopg.connect(dsn) as conn:
-        conn.execute("INSERT INTO contenders (contender_id, node_hotkey, netuid, task, capacity) "
-                     "VALUES ('n-a', 'n', 19, 'a', 10)")
+        conn.execute(
+            "INSERT INTO contenders (contender_id, node_hotkey, netuid, task, capacity) "
+            "VALUES ('n-a', 'n', 19, 'a', 10)"
+        )
         conn.commit()
         with pytest.raises(RuntimeError, match="abandon"), conn.transaction():
             assert close_period(conn, as_of=datetime(2025, 1, 1, tzinfo=UTC)) == 1
@@ -173,8 +184,10 @@ def test_close_period_joins_the_callers_transaction(dsn: str) -> None:
 
 
 def test_close_period_refuses_a_naive_as_of_and_changes_nothing(conn: psycopg.Connection) -> None:
-    conn.execute("INSERT INTO contenders (contender_id, node_hotkey, netuid, task, capacity, total_requests_made) "
-                 "VALUES ('n-a', 'n', 19, 'a', 10, 3)")
+    conn.execute(
+        "INSERT INTO contenders (contender_id, node_hotkey, netuid, task, capacity, total_requests_made) "
+        "VALUES ('n-a', 'n', 19, 'a', 10, 3)"
+    )
     with pytest.raises(InvalidValueError, match="time zone"):
         close_period(conn, as_of=datetime(2025, 1, 1))
     assert conn.execute("SELECT count(*) FROM contenders_history").fetchone() == (0,)
@@ -217,7 +230,11 @@ def test_bad_similarity_is_rejected_and_changes_nothing(
 def test_get_config_has_the_documented_defaults(conn: psycopg.Connection) -> None:
     config = get_config(conn)
     row = config_row(conn)
-    assert (config.decay_interval, config.decay_factor, config.history_weight) == (timedelta(hours=1), 0.5, 50.0)
+    assert (config.decay_interval, config.decay_factor, config.history_weight) == (
+        timedelta(hours=1),
+        0.5,
+        50.0,
+    )
     assert config.updated_at == row["updated_at"]
 
 
@@ -227,7 +244,11 @@ def test_update_config_applies_to_the_next_ranking(conn: psycopg.Connection, sce
 
     changed = update_config(conn, history_weight=0, decay_factor=1, decay_interval="2 hours")
 
-    assert (changed.history_weight, changed.decay_factor, changed.decay_interval) == (0, 1, timedelta(hours=2))
+    assert (changed.history_weight, changed.decay_factor, changed.decay_interval) == (
+        0,
+        1,
+        timedelta(hours=2),
+    )
     assert get_config(conn) == changed
     # history_weight 0 is pure load balancing
     ranked = rank_contenders(conn, SIMILAR_TASK, top_x=10, as_of=scenario.ranked_at)
@@ -282,8 +303,9 @@ def test_update_config_rejects_bad_values_and_changes_nothing(
 
 def test_every_check_constraint_has_a_message(conn: psycopg.Connection) -> None:
     with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute("SELECT conname FROM pg_constraint WHERE contype = 'c' "
-                    "AND connamespace = 'public'::regnamespace")
+        cur.execute(
+            "SELECT conname FROM pg_constraint WHERE contype = 'c' AND connamespace = 'public'::regnamespace"
+        )
         names = {row["conname"] for row in cur.fetchall()}
     assert names, "the schema has CHECK constraints"
     assert names <= set(CHECK_CONSTRAINTS)
@@ -317,16 +339,24 @@ def test_unmigrated_database_says_to_migrate(admin_dsn: str) -> None:
 
 
 def counters(conn: psycopg.Connection, contender_id: str) -> tuple[Any, ...] | None:
-    return conn.execute("SELECT total_requests_made, consumed_capacity, requests_429, requests_500 FROM contenders "
-                        "WHERE contender_id = %(id)s", {"id": contender_id}).fetchone()
+    return conn.execute(
+        "SELECT total_requests_made, consumed_capacity, requests_429, requests_500 FROM contenders "
+        "WHERE contender_id = %(id)s",
+        {"id": contender_id},
+    ).fetchone()
 
 
-def test_record_requests_adds_to_the_four_counters_in_one_call(conn: psycopg.Connection, scenario: Scenario) -> None:
+def test_record_requests_adds_to_the_four_counters_in_one_call(
+    conn: psycopg.Connection, scenario: Scenario
+) -> None:
     target = f"node-1-{SIMILAR_TASK}"
     before = counters(conn, target)
     assert before is not None
     assert record_requests(conn, target) is True
-    assert record_requests(conn, target, requests=2, consumed_capacity=1.5, requests_429=1, requests_500=1) is True
+    assert (
+        record_requests(conn, target, requests=2, consumed_capacity=1.5, requests_429=1, requests_500=1)
+        is True
+    )
     assert counters(conn, target) == (before[0] + 3, before[1] + 1.5, before[2] + 1, before[3] + 1)
     assert record_requests(conn, "no-such-contender") is False
 
@@ -344,7 +374,8 @@ def test_record_requests_adds_to_the_four_counters_in_one_call(conn: psycopg.Con
     ],
 )
 def test_record_requests_refuses_bad_counts_and_changes_nothing(
-        conn: psycopg.Connection, scenario: Scenario, arguments: dict[str, Any], field: str) -> None:
+    conn: psycopg.Connection, scenario: Scenario, arguments: dict[str, Any], field: str
+) -> None:
     target = f"node-1-{SIMILAR_TASK}"
     before = counters(conn, target)
     with pytest.raises(InvalidValueError) as raised:
@@ -364,16 +395,20 @@ def test_record_requests_refuses_bad_counts_and_changes_nothing(
         ({"task": "t", "as_of": datetime(2025, 1, 1)}, "as_of"),
     ],
 )
-def test_every_bad_ranking_argument_names_its_field(conn: psycopg.Connection, arguments: dict[str, Any],
-                                                    field: str) -> None:
+def test_every_bad_ranking_argument_names_its_field(
+    conn: psycopg.Connection, arguments: dict[str, Any], field: str
+) -> None:
     with pytest.raises(InvalidValueError) as raised:
         rank_contenders(conn, **arguments)
     assert raised.value.field == field
 
 
-def test_explain_ranking_agrees_with_rank_contenders_and_previews(conn: psycopg.Connection,
-                                                                   scenario: Scenario) -> None:
-    conn.execute("UPDATE contenders SET capacity = 0 WHERE contender_id = %(id)s", {"id": f"node-2-{NEW_TASK}"})
+def test_explain_ranking_agrees_with_rank_contenders_and_previews(
+    conn: psycopg.Connection, scenario: Scenario
+) -> None:
+    conn.execute(
+        "UPDATE contenders SET capacity = 0 WHERE contender_id = %(id)s", {"id": f"node-2-{NEW_TASK}"}
+    )
     explained = explain_ranking(conn, NEW_TASK, as_of=scenario.ranked_at)
     ranked = rank_contenders(conn, NEW_TASK, top_x=100, as_of=scenario.ranked_at)
     eligible = [row for row in explained if row.place is not None]
@@ -381,14 +416,17 @@ def test_explain_ranking_agrees_with_rank_contenders_and_previews(conn: psycopg.
     assert [row.place for row in eligible] == list(range(1, len(ranked) + 1))
     assert all(row.rank_value == r.rank_value for row, r in zip(eligible, ranked, strict=True))
     (excluded,) = [row for row in explained if row.place is None]
-    assert excluded.contender_id == f"node-2-{NEW_TASK}" and "no capacity" in (excluded.excluded_because or "")
+    assert excluded.contender_id == f"node-2-{NEW_TASK}" and "no capacity" in (
+        excluded.excluded_because or ""
+    )
     assert all(row.proposed_place is None for row in explained)
 
     before = get_config(conn)
     preview = explain_ranking(conn, NEW_TASK, as_of=scenario.ranked_at, history_weight=0)
     # weight 0 is load balancing: every contender made the same number of requests, so contender_id decides
-    assert [row.contender_id for row in sorted(preview, key=lambda r: r.proposed_place or 99) if row.place] == sorted(
-        row.contender_id for row in eligible)
+    assert [
+        row.contender_id for row in sorted(preview, key=lambda r: r.proposed_place or 99) if row.place
+    ] == sorted(row.contender_id for row in eligible)
     assert all(row.proposed_rank_value == row.total_requests_made for row in preview if row.place)
     assert get_config(conn) == before
     with pytest.raises(InvalidValueError) as raised:
@@ -418,6 +456,8 @@ def test_update_config_sets_retention_epsilon(conn: psycopg.Connection) -> None:
 
 
 def test_close_period_is_refused_on_an_adopted_database(adopted_dsn: str) -> None:
-    with psycopg.connect(adopted_dsn, autocommit=True) as adopted:
-        with pytest.raises(LayoutError, match="standalone layout"):
-            close_period(adopted)
+    with (
+        psycopg.connect(adopted_dsn, autocommit=True) as adopted,
+        pytest.raises(LayoutError, match="standalone layout"),
+    ):
+        close_period(adopted)

@@ -10,10 +10,9 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import psycopg
-
-import contender_rank
 import pytest
 
+import contender_rank
 from contender_rank import (
     InvalidValueError,
     Similarity,
@@ -52,8 +51,9 @@ async def test_async_ranking_equals_the_sync_ranking(
         assert len(expected) == len(scenario.nodes)
 
 
-async def test_concurrent_rankings_on_separate_connections(dsn: str, scenario: Scenario,
-                                                           conn: psycopg.Connection) -> None:
+async def test_concurrent_rankings_on_separate_connections(
+    dsn: str, scenario: Scenario, conn: psycopg.Connection
+) -> None:
     tasks = [*BASE_TASKS, NEW_TASK] * 3
 
     async def one(task: str) -> list:
@@ -74,11 +74,15 @@ async def test_async_bad_arguments(aconn: psycopg.AsyncConnection) -> None:
 
 
 async def test_async_close_period(conn: psycopg.Connection, aconn: psycopg.AsyncConnection) -> None:
-    conn.execute("INSERT INTO contenders (contender_id, node_hotkey, netuid, task, capacity, total_requests_made, "
-                 "consumed_capacity) VALUES ('n-a', 'n', 19, 'a', 10, 4, 4)")
+    conn.execute(
+        "INSERT INTO contenders (contender_id, node_hotkey, netuid, task, capacity, total_requests_made, "
+        "consumed_capacity) VALUES ('n-a', 'n', 19, 'a', 10, 4, 4)"
+    )
     stamp = datetime(2025, 6, 1, tzinfo=UTC)
     assert await close_period_async(aconn, as_of=stamp) == 1
-    assert conn.execute("SELECT expired_at, period_score FROM contenders_history").fetchall() == [(stamp, 1.0)]
+    assert conn.execute("SELECT expired_at, period_score FROM contenders_history").fetchall() == [
+        (stamp, 1.0)
+    ]
     assert conn.execute("SELECT total_requests_made FROM contenders").fetchone() == (0,)
 
 
@@ -129,12 +133,15 @@ def test_pooled_example_runs_as_a_script(conn: psycopg.Connection, dsn: str) -> 
     conn.execute("UPDATE ranking_config SET decay_factor = 1")
     result = subprocess.run(
         [sys.executable, "-m", "contender_rank.examples.pooled_query_node", SIMILAR_TASK],
-        env={**os.environ, "DATABASE_URL": dsn}, capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "DATABASE_URL": dsn},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     expected = ", ".join(row.contender_id for row in rank_contenders(conn, SIMILAR_TASK))
     assert result.stdout.strip() == f"{SIMILAR_TASK}: {expected}"
-
 
 
 async def test_the_new_calls_have_async_twins(dsn: str) -> None:
@@ -142,11 +149,17 @@ async def test_the_new_calls_have_async_twins(dsn: str) -> None:
         with psycopg.connect(dsn, autocommit=True) as conn:
             scenario = seed_scenario(conn)
         target = f"node-1-{SIMILAR_TASK}"
-        assert await contender_rank.record_requests_async(aconn, target, requests=2, consumed_capacity=1.0) is True
+        assert (
+            await contender_rank.record_requests_async(aconn, target, requests=2, consumed_capacity=1.0)
+            is True
+        )
         assert await contender_rank.record_requests_async(aconn, "nobody") is False
-        explained = await contender_rank.explain_ranking_async(aconn, SIMILAR_TASK, as_of=scenario.ranked_at,
-                                                                history_weight=0)
-        assert {row.contender_id for row in explained} == {f"{node}-{SIMILAR_TASK}" for node in scenario.nodes}
+        explained = await contender_rank.explain_ranking_async(
+            aconn, SIMILAR_TASK, as_of=scenario.ranked_at, history_weight=0
+        )
+        assert {row.contender_id for row in explained} == {
+            f"{node}-{SIMILAR_TASK}" for node in scenario.nodes
+        }
         assert all(row.proposed_place is not None for row in explained)
         status = await contender_rank.ranking_status_async(aconn)
         assert status.layout == "standalone" and status.contenders == len(scenario.nodes) * 4

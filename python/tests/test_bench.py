@@ -31,9 +31,28 @@ def _numbers(value: object, path: str = "") -> Iterator[tuple[str, float]]:
 @pytest.fixture(scope="module")
 def bench_result(admin_dsn: str) -> dict:
     completed = subprocess.run(
-        [sys.executable, "-m", "contender_rank", "bench", "--nodes", "8", "--tasks", "4", "--days", "2",
-         "--rounds", "1", "--duration", "1", "--json"],
-        check=False, capture_output=True, text=True, timeout=120, env={**os.environ, "DATABASE_URL": admin_dsn},
+        [
+            sys.executable,
+            "-m",
+            "contender_rank",
+            "bench",
+            "--nodes",
+            "8",
+            "--tasks",
+            "4",
+            "--days",
+            "2",
+            "--rounds",
+            "1",
+            "--duration",
+            "1",
+            "--json",
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DATABASE_URL": admin_dsn},
     )
     assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout)
@@ -61,8 +80,11 @@ def test_bench_scale_and_targets(bench_result: dict) -> None:
     assert len(targets) == 7
     for target in targets:
         assert target["comparison"] in ("<=", ">=")
-        expected = (target["measured"] <= target["limit"]) if target["comparison"] == "<=" \
+        expected = (
+            (target["measured"] <= target["limit"])
+            if target["comparison"] == "<="
             else (target["measured"] >= target["limit"])
+        )
         assert target["passed"] is expected, target
     assert bench_result["all_passed"] is all(target["passed"] for target in targets)
 
@@ -77,7 +99,8 @@ def test_bench_counter_updates_are_hot(bench_result: dict) -> None:
 def test_bench_drops_its_scratch_databases(admin_dsn: str, bench_result: dict) -> None:
     with psycopg.connect(admin_dsn, row_factory=dict_row) as conn:
         leftovers = conn.execute(
-            "SELECT count(*) AS n FROM pg_database WHERE datname LIKE 'contender_rank_bench%%'").fetchone()
+            "SELECT count(*) AS n FROM pg_database WHERE datname LIKE 'contender_rank_bench%%'"
+        ).fetchone()
     assert leftovers == {"n": 0}
 
 
@@ -91,16 +114,25 @@ def test_bench_rejects_a_non_positive_size(capsys: pytest.CaptureFixture[str]) -
 def test_prune_subcommand_deletes_only_old_history(dsn: str, capsys: pytest.CaptureFixture[str]) -> None:
     as_of = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("INSERT INTO nodes (hotkey, netuid, node_id, symmetric_key_uuid) VALUES ('n1', 19, 1, 'k')")
-        conn.execute("INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, capacity) "
-                     "VALUES ('n1-a', 'n1', 1, 19, 'a', 10)")
+        conn.execute(
+            "INSERT INTO nodes (hotkey, netuid, node_id, symmetric_key_uuid) VALUES ('n1', 19, 1, 'k')"
+        )
+        conn.execute(
+            "INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, capacity) "
+            "VALUES ('n1-a', 'n1', 1, 19, 'a', 10)"
+        )
         for hours in range(24 * 7):
-            conn.execute("INSERT INTO contenders_history (contender_id, period_score, expired_at) "
-                         "VALUES ('n1-a', 1, %(at)s)", {"at": as_of - timedelta(hours=hours)})
+            conn.execute(
+                "INSERT INTO contenders_history (contender_id, period_score, expired_at) "
+                "VALUES ('n1-a', 1, %(at)s)",
+                {"at": as_of - timedelta(hours=hours)},
+            )
     assert main(["--dsn", dsn, "prune", "--as-of", as_of.isoformat()]) == 0
     removed = int(capsys.readouterr().out.strip().rsplit(" ", 1)[1])
     with psycopg.connect(dsn, row_factory=dict_row) as conn:
-        remaining = conn.execute("SELECT count(*) AS n, min(expired_at) AS oldest FROM contenders_history").fetchone()
+        remaining = conn.execute(
+            "SELECT count(*) AS n, min(expired_at) AS oldest FROM contenders_history"
+        ).fetchone()
     assert remaining is not None
     assert removed > 0 and removed + remaining["n"] == 24 * 7
     # the default epsilon (1e-6) at factor 0.5 per hour keeps at least the last 20 hours

@@ -42,8 +42,14 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedP
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The CLI in its own process, as a user runs it."""
-    return subprocess.run([sys.executable, "-m", "contender_rank", *args], capture_output=True, text=True,
-                          env=env if env is not None else dict(os.environ), timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "contender_rank", *args],
+        capture_output=True,
+        text=True,
+        env=env if env is not None else dict(os.environ),
+        timeout=120,
+        check=False,
+    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
@@ -73,8 +79,9 @@ def test_rank_json_is_every_field_of_the_api_rows(
 def test_rank_table_lists_contenders_in_ranking_order(
     capsys: pytest.CaptureFixture[str], conn: psycopg.Connection, dsn: str, scenario: Scenario
 ) -> None:
-    result = cli(capsys, "--dsn", dsn, "rank", SIMILAR_TASK, "--top", "10",
-                 "--as-of", scenario.ranked_at.isoformat())
+    result = cli(
+        capsys, "--dsn", dsn, "rank", SIMILAR_TASK, "--top", "10", "--as-of", scenario.ranked_at.isoformat()
+    )
     assert result.returncode == 0
     header, _rule, *body = result.stdout.strip().splitlines()
     for column in ("contender_id", "own_metric", "similar_metric", "global_metric", "rank_value"):
@@ -95,23 +102,30 @@ def test_rank_unknown_task_says_so(capsys: pytest.CaptureFixture[str], dsn: str)
 # -- similarity ---------------------------------------------------------------------------------------
 
 
-def test_similarity_set_list_delete(capsys: pytest.CaptureFixture[str], conn: psycopg.Connection, dsn: str) -> None:
+def test_similarity_set_list_delete(
+    capsys: pytest.CaptureFixture[str], conn: psycopg.Connection, dsn: str
+) -> None:
     assert cli(capsys, "--dsn", dsn, "similarity", "set", "x-70b", "x-8b", "0.8").returncode == 0
     assert cli(capsys, "--dsn", dsn, "similarity", "set", "x-8b", "x-70b", "0.2").returncode == 0
     assert list_similarities(conn) == [Similarity("x-70b", "x-8b", 0.8), Similarity("x-8b", "x-70b", 0.2)]
 
     result = cli(capsys, "--dsn", dsn, "similarity", "list", "--json")
     assert result.returncode == 0
-    assert json.loads(result.stdout) == [{"from_task": "x-70b", "to_task": "x-8b", "similarity": 0.8},
-                                         {"from_task": "x-8b", "to_task": "x-70b", "similarity": 0.2}]
+    assert json.loads(result.stdout) == [
+        {"from_task": "x-70b", "to_task": "x-8b", "similarity": 0.8},
+        {"from_task": "x-8b", "to_task": "x-70b", "similarity": 0.2},
+    ]
     result = cli(capsys, "--dsn", dsn, "similarity", "list")
     assert [line.split() for line in result.stdout.strip().splitlines()[2:]] == [
-        ["x-70b", "x-8b", "0.800000"], ["x-8b", "x-70b", "0.200000"]]
+        ["x-70b", "x-8b", "0.800000"],
+        ["x-8b", "x-70b", "0.200000"],
+    ]
 
     assert cli(capsys, "--dsn", dsn, "similarity", "delete", "x-8b", "x-70b").returncode == 0
     assert list_similarities(conn) == [Similarity("x-70b", "x-8b", 0.8)]
-    assert_one_line_error(cli(capsys, "--dsn", dsn, "similarity", "delete", "x-8b", "x-70b"),
-                          "no similarity row x-8b -> x-70b")
+    assert_one_line_error(
+        cli(capsys, "--dsn", dsn, "similarity", "delete", "x-8b", "x-70b"), "no similarity row x-8b -> x-70b"
+    )
 
 
 def test_bad_similarity_is_one_line_and_changes_nothing(
@@ -151,14 +165,28 @@ def test_config_show(capsys: pytest.CaptureFixture[str], conn: psycopg.Connectio
     assert rows["decay_factor"] == ["0.5"] and rows["history_weight"] == ["50"]
 
 
-def test_config_set_changes_only_what_is_given(capsys: pytest.CaptureFixture[str], conn: psycopg.Connection,
-                                               dsn: str) -> None:
-    result = cli(capsys, "--dsn", dsn, "config", "set", "--history-weight", "12.5",
-                 "--decay-interval", "90 minutes", "--json")
+def test_config_set_changes_only_what_is_given(
+    capsys: pytest.CaptureFixture[str], conn: psycopg.Connection, dsn: str
+) -> None:
+    result = cli(
+        capsys,
+        "--dsn",
+        dsn,
+        "config",
+        "set",
+        "--history-weight",
+        "12.5",
+        "--decay-interval",
+        "90 minutes",
+        "--json",
+    )
     assert result.returncode == 0
     config = get_config(conn)
     assert (config.history_weight, config.decay_interval, config.decay_factor) == (
-        12.5, timedelta(minutes=90), 0.5)
+        12.5,
+        timedelta(minutes=90),
+        0.5,
+    )
     assert json.loads(result.stdout)["decay_interval"] == "1 hour 30 minutes"
 
 
@@ -187,16 +215,22 @@ def test_config_set_rejects_bad_values_and_changes_nothing(
 
 
 def test_close_period(capsys: pytest.CaptureFixture[str], conn: psycopg.Connection, dsn: str) -> None:
-    conn.execute("INSERT INTO contenders (contender_id, node_hotkey, netuid, task, capacity, total_requests_made) "
-                 "VALUES ('n-a', 'n', 19, 'a', 10, 5), ('n-b', 'n', 19, 'b', 10, 0)")
-    assert_one_line_error(cli(capsys, "--dsn", dsn, "close-period", "--as-of", "2025-02-03 04:00"), "UTC offset")
+    conn.execute(
+        "INSERT INTO contenders (contender_id, node_hotkey, netuid, task, capacity, total_requests_made) "
+        "VALUES ('n-a', 'n', 19, 'a', 10, 5), ('n-b', 'n', 19, 'b', 10, 0)"
+    )
+    assert_one_line_error(
+        cli(capsys, "--dsn", dsn, "close-period", "--as-of", "2025-02-03 04:00"), "UTC offset"
+    )
     assert conn.execute("SELECT count(*) FROM contenders_history").fetchone() == (0,)
 
     result = cli(capsys, "--dsn", dsn, "close-period", "--as-of", "2025-02-03T04:00:00Z")
     assert result.returncode == 0
     assert "2 contender(s)" in result.stdout
-    rows = conn.execute("SELECT contender_id, expired_at = '2025-02-03 04:00:00+00' FROM contenders_history "
-                        "ORDER BY contender_id").fetchall()
+    rows = conn.execute(
+        "SELECT contender_id, expired_at = '2025-02-03 04:00:00+00' FROM contenders_history "
+        "ORDER BY contender_id"
+    ).fetchall()
     assert rows == [("n-a", True), ("n-b", True)]
 
 
@@ -213,11 +247,15 @@ def test_unreachable_database_is_one_line(capsys: pytest.CaptureFixture[str]) ->
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    assert_one_line_error(cli(capsys, "--dsn", f"postgresql://postgres@127.0.0.1:{port}/x", "config", "show"),
-                          "cannot reach the database")
+    assert_one_line_error(
+        cli(capsys, "--dsn", f"postgresql://postgres@127.0.0.1:{port}/x", "config", "show"),
+        "cannot reach the database",
+    )
 
 
-def test_unmigrated_database_says_to_migrate_and_migrate_fixes_it(capsys: pytest.CaptureFixture[str], admin_dsn: str) -> None:
+def test_unmigrated_database_says_to_migrate_and_migrate_fixes_it(
+    capsys: pytest.CaptureFixture[str], admin_dsn: str
+) -> None:
     name = new_database_name("bare")
     create_database(admin_dsn, name)
     try:
@@ -241,7 +279,9 @@ def test_unmigrated_database_says_to_migrate_and_migrate_fixes_it(capsys: pytest
         (["rank", "t", "--as-of", "yesterday"], ["--as-of", "ISO 8601"]),
     ],
 )
-def test_usage_errors_are_one_line(capsys: pytest.CaptureFixture[str], args: list[str], words: list[str]) -> None:
+def test_usage_errors_are_one_line(
+    capsys: pytest.CaptureFixture[str], args: list[str], words: list[str]
+) -> None:
     assert_one_line_error(cli(capsys, *args), *words)
 
 
@@ -256,24 +296,41 @@ def test_installed_entry_point_runs(dsn: str, conn: psycopg.Connection) -> None:
     script = Path(sys.executable).parent / "contender-rank"
     executable = str(script) if script.exists() else shutil.which("contender-rank")
     assert executable, "the contender-rank script is installed with the package"
-    result = subprocess.run([executable, "--dsn", dsn, "config", "show", "--json"], capture_output=True,
-                            text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [executable, "--dsn", dsn, "config", "show", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["history_weight"] == get_config(conn).history_weight
 
 
 def test_interval_text_reads_back_as_the_same_interval(conn: psycopg.Connection) -> None:
-    for interval in (timedelta(hours=1), timedelta(days=2, minutes=3), timedelta(seconds=1.5),
-                     timedelta(days=30), timedelta(0)):
+    for interval in (
+        timedelta(hours=1),
+        timedelta(days=2, minutes=3),
+        timedelta(seconds=1.5),
+        timedelta(days=30),
+        timedelta(0),
+    ):
         assert conn.execute("SELECT %s::text::interval", [interval_text(interval)]).fetchone() == (interval,)
 
 
 # -- an operator's CLI without traps ------------------------------------------------------------------
 
 OPERATOR_INVOCATIONS = [
-    ["status"], ["rank", "t"], ["explain", "t"], ["similarity", "list"], ["similarity", "set", "a", "b", "0.5"],
-    ["similarity", "delete", "a", "b"], ["config", "show"], ["config", "set", "--history-weight", "1"],
-    ["close-period"], ["prune"],
+    ["status"],
+    ["rank", "t"],
+    ["explain", "t"],
+    ["similarity", "list"],
+    ["similarity", "set", "a", "b", "0.5"],
+    ["similarity", "delete", "a", "b"],
+    ["config", "show"],
+    ["config", "set", "--history-weight", "1"],
+    ["close-period"],
+    ["prune"],
 ]
 
 
@@ -305,8 +362,12 @@ def test_a_password_in_a_dsn_is_never_echoed(capsys: pytest.CaptureFixture[str])
     secret = "s3cr3t-pa55"
     port = free_port()  # nothing listens there
     url = f"postgresql://user:{secret}@127.0.0.1:{port}/db"
-    for args in (["rank", "t", "--dsn", url], ["--dsn", url, "status", "--bogus"], ["prune", "--dsn", url],
-                 ["status", "--dsn", f"host=127.0.0.1 port={port} user=u password={secret}"]):
+    for args in (
+        ["rank", "t", "--dsn", url],
+        ["--dsn", url, "status", "--bogus"],
+        ["prune", "--dsn", url],
+        ["status", "--dsn", f"host=127.0.0.1 port={port} user=u password={secret}"],
+    ):
         result = cli(capsys, *args)
         assert result.returncode == 2
         assert secret not in result.stdout + result.stderr, args
@@ -318,12 +379,15 @@ def test_a_password_in_a_dsn_is_never_echoed(capsys: pytest.CaptureFixture[str])
 
 @pytest.mark.parametrize("args", OPERATOR_INVOCATIONS, ids=lambda args: " ".join(args))
 def test_every_command_on_an_unmigrated_database_says_to_migrate(
-        capsys: pytest.CaptureFixture[str], empty_dsn: str, args: list[str]) -> None:
+    capsys: pytest.CaptureFixture[str], empty_dsn: str, args: list[str]
+) -> None:
     result = cli(capsys, "--dsn", empty_dsn, *args)
     assert_one_line_error(result, "not installed", "contender-rank migrate")
 
 
-def test_bare_command_prints_the_help_and_version_prints_the_version(capsys: pytest.CaptureFixture[str]) -> None:
+def test_bare_command_prints_the_help_and_version_prints_the_version(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     result = cli(capsys)
     assert result.returncode == 0
     assert "operator commands" in result.stdout and "developer tools" in result.stdout
@@ -334,14 +398,17 @@ def test_bare_command_prints_the_help_and_version_prints_the_version(capsys: pyt
     assert result.returncode == 0 and result.stdout.strip() == f"contender-rank {contender_rank.__version__}"
 
 
-def test_status_and_explain(capsys: pytest.CaptureFixture[str], conn: psycopg.Connection, dsn: str,
-                            scenario: Scenario) -> None:
+def test_status_and_explain(
+    capsys: pytest.CaptureFixture[str], conn: psycopg.Connection, dsn: str, scenario: Scenario
+) -> None:
     result = cli(capsys, "--dsn", dsn, "status", "--json")
     status = json.loads(result.stdout)
     assert status["layout"] == "standalone" and status["contenders"] == status["contenders_in_state"] > 0
     conn.execute("UPDATE nodes SET symmetric_key_uuid = NULL WHERE hotkey = 'node-1'")
     as_of = scenario.ranked_at.isoformat()
-    result = cli(capsys, "--dsn", dsn, "explain", NEW_TASK, "--as-of", as_of, "--history-weight", "0", "--json")
+    result = cli(
+        capsys, "--dsn", dsn, "explain", NEW_TASK, "--as-of", as_of, "--history-weight", "0", "--json"
+    )
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     assert document["proposed"] == {"history_weight": 0.0}
@@ -349,17 +416,22 @@ def test_status_and_explain(capsys: pytest.CaptureFixture[str], conn: psycopg.Co
     assert rows[f"node-1-{NEW_TASK}"]["place"] is None
     assert "not handshaken" in rows[f"node-1-{NEW_TASK}"]["excluded_because"]
     ranked = rank_contenders(conn, NEW_TASK, top_x=100, as_of=scenario.ranked_at)
-    assert [row["contender_id"] for row in document["contenders"] if row["place"]] == [r.contender_id for r in ranked]
+    assert [row["contender_id"] for row in document["contenders"] if row["place"]] == [
+        r.contender_id for r in ranked
+    ]
     result = cli(capsys, "--dsn", dsn, "explain", NEW_TASK, "--as-of", as_of, "--history-weight", "0")
     assert "proposed_place" in result.stdout and "nothing changed" in result.stdout
 
 
-def test_close_period_retried_in_the_same_interval_says_so(capsys: pytest.CaptureFixture[str],
-                                                           conn: psycopg.Connection, dsn: str,
-                                                           scenario: Scenario) -> None:
+def test_close_period_retried_in_the_same_interval_says_so(
+    capsys: pytest.CaptureFixture[str], conn: psycopg.Connection, dsn: str, scenario: Scenario
+) -> None:
     at = scenario.ranked_at.isoformat()
     first = cli(capsys, "--dsn", dsn, "close-period", "--as-of", at)
-    assert first.returncode == 0 and f"closed the period of {len(scenario.nodes) * 4} contender(s)" in first.stdout
+    assert (
+        first.returncode == 0
+        and f"closed the period of {len(scenario.nodes) * 4} contender(s)" in first.stdout
+    )
     history = conn.execute("SELECT count(*) FROM contenders_history").fetchone()
     again = cli(capsys, "--dsn", dsn, "close-period", "--as-of", at)
     assert again.returncode == 0

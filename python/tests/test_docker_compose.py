@@ -68,7 +68,9 @@ def test_db_is_postgresql_15_with_pgtap_and_a_healthcheck(services: dict[str, An
 
 
 @pytest.mark.parametrize("name", ["migrate", "tests"])
-def test_clients_reach_db_with_its_credentials_once_it_is_healthy(services: dict[str, Any], name: str) -> None:
+def test_clients_reach_db_with_its_credentials_once_it_is_healthy(
+    services: dict[str, Any], name: str
+) -> None:
     db_env = environment(services["db"])
     url = urlsplit(environment(services[name])["DATABASE_URL"])
     assert (url.hostname, url.port) == ("db", 5432)
@@ -83,7 +85,9 @@ def test_migrate_runs_contender_rank_migrate_on_the_package_image(services: dict
     assert "pip install" in steps["RUN"]
     assert "contender-rank" in steps["ENTRYPOINT"]
     assert services["migrate"]["command"] == ["migrate"]
-    assert environment(services["migrate"])["DATABASE_URL"].endswith("/" + environment(services["db"])["POSTGRES_DB"])
+    assert environment(services["migrate"])["DATABASE_URL"].endswith(
+        "/" + environment(services["db"])["POSTGRES_DB"]
+    )
 
 
 def test_tests_service_runs_the_suite_with_its_tools(services: dict[str, Any]) -> None:

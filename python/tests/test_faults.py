@@ -15,12 +15,12 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
-from workload import BUMP, NOW, TASKS, load_seconds, scalar, seed
 
 from contender_rank import api
+from contender_rank.databases import create_database, drop_database, new_database_name
 from contender_rank.embedded import EmbeddedPostgres
 from contender_rank.schema import migrate
-from contender_rank.databases import create_database, drop_database, new_database_name
+from workload import BUMP, NOW, TASKS, load_seconds, scalar, seed
 
 RESUME_WITHIN_SECONDS = 5.0
 SEEDED_AT = NOW - timedelta(hours=24)  # seed() writes its history here; the writer writes before it
@@ -46,6 +46,7 @@ def fault_dsn(own_server: EmbeddedPostgres) -> Iterator[str]:
 @dataclass
 class Outcomes:
     """What the clients saw, with monotonic timestamps."""
+
     rankings_ok: list[float] = field(default_factory=list)
     rankings_failed: list[float] = field(default_factory=list)
     acknowledged: list[tuple[str, Any]] = field(default_factory=list)  # (contender_id, expired_at) committed
@@ -55,14 +56,21 @@ class Outcomes:
 
 @pytest.mark.slow
 def test_ranking_resumes_after_fast_restart_and_nothing_committed_is_lost(
-        own_server: EmbeddedPostgres, fault_dsn: str) -> None:
+    own_server: EmbeddedPostgres, fault_dsn: str
+) -> None:
     with psycopg.connect(fault_dsn, autocommit=True) as conn:
         contender_ids = seed(conn)
         conn.execute("UPDATE contenders SET total_requests_made = 0")
     outcomes = Outcomes()
     stop = threading.Event()
-    pool = ConnectionPool(fault_dsn, min_size=2, max_size=6, kwargs={"autocommit": True},
-                          check=ConnectionPool.check_connection, open=True)
+    pool = ConnectionPool(
+        fault_dsn,
+        min_size=2,
+        max_size=6,
+        kwargs={"autocommit": True},
+        check=ConnectionPool.check_connection,
+        open=True,
+    )
     pool.wait()
 
     def rank_forever(seed_: int) -> None:
@@ -91,7 +99,8 @@ def test_ranking_resumes_after_fast_restart_and_nothing_committed_is_lost(
                     conn.execute(
                         "INSERT INTO contenders_history (contender_id, period_score, expired_at)"
                         " VALUES (%(contender_id)s, 0.5, %(expired_at)s)",
-                        {"contender_id": write[0], "expired_at": write[1]})
+                        {"contender_id": write[0], "expired_at": write[1]},
+                    )
                     conn.execute(BUMP, {"contender_id": write[0]})
                 with outcomes.lock:
                     outcomes.acknowledged.append(write)
@@ -121,23 +130,32 @@ def test_ranking_resumes_after_fast_restart_and_nothing_committed_is_lost(
     assert resumed, "ranking never resumed after the restart"
     assert resumed[0] - server_up < RESUME_WITHIN_SECONDS
     assert not [t for t in outcomes.rankings_failed if t > server_up + RESUME_WITHIN_SECONDS], (
-        "rankings still failing after the pool had time to reconnect")
+        "rankings still failing after the pool had time to reconnect"
+    )
     assert len(outcomes.acknowledged) > 0
 
     with psycopg.connect(fault_dsn, autocommit=True) as conn, conn.cursor(row_factory=dict_row) as cur:
-        written = {(row["contender_id"], row["expired_at"]) for row in cur.execute(
-            "SELECT contender_id, expired_at FROM contenders_history WHERE expired_at < %(seeded_at)s",
-            {"seeded_at": SEEDED_AT})}
-        counts = {row["contender_id"]: row["total_requests_made"] for row in cur.execute(
-            "SELECT contender_id, total_requests_made FROM contenders")}
+        written = {
+            (row["contender_id"], row["expired_at"])
+            for row in cur.execute(
+                "SELECT contender_id, expired_at FROM contenders_history WHERE expired_at < %(seeded_at)s",
+                {"seeded_at": SEEDED_AT},
+            )
+        }
+        counts = {
+            row["contender_id"]: row["total_requests_made"]
+            for row in cur.execute("SELECT contender_id, total_requests_made FROM contenders")
+        }
     assert set(outcomes.acknowledged) <= written, "an acknowledged transaction was lost"
     assert written <= set(outcomes.acknowledged) | set(outcomes.uncertain)
     # each transaction's row and increment committed together or not at all
     for contender_id in contender_ids:
         assert counts[contender_id] == sum(1 for owner, _ in written if owner == contender_id)
-    print(f"restart took {server_up - restart_began:.2f}s; first ranking {resumed[0] - server_up:.2f}s after;"
-          f" {len(outcomes.rankings_failed)} failed rankings,"
-          f" {len(outcomes.acknowledged)} acknowledged writes")
+    print(
+        f"restart took {server_up - restart_began:.2f}s; first ranking {resumed[0] - server_up:.2f}s after;"
+        f" {len(outcomes.rankings_failed)} failed rankings,"
+        f" {len(outcomes.acknowledged)} acknowledged writes"
+    )
 
 
 @dataclass
@@ -152,12 +170,15 @@ def observe(conn: psycopg.Connection) -> Observed:
     with conn.cursor(row_factory=dict_row) as cur:
         return Observed(
             contenders=cur.execute("SELECT * FROM contenders ORDER BY contender_id").fetchall(),
-            state=cur.execute("SELECT * FROM contender_rank.contender_state ORDER BY contender_id").fetchall(),
+            state=cur.execute(
+                "SELECT * FROM contender_rank.contender_state ORDER BY contender_id"
+            ).fetchall(),
             history_rows=scalar(conn, "SELECT count(*) FROM contenders_history"),
             rankings=cur.execute(
                 "SELECT r.* FROM unnest(%(tasks)s::text[]) t(task),"
                 " rank_contenders(t.task, 100, %(as_of)s) r",
-                {"tasks": list(TASKS), "as_of": NOW}).fetchall(),
+                {"tasks": list(TASKS), "as_of": NOW},
+            ).fetchall(),
         )
 
 
@@ -175,8 +196,10 @@ def test_close_period_killed_midway_leaves_no_partial_period(fault_dsn: str, blo
     closed_at = NOW - timedelta(minutes=5)
     with psycopg.connect(fault_dsn, autocommit=True) as conn:
         seed(conn)
-        conn.execute("UPDATE contenders SET total_requests_made = 10 + length(contender_id),"
-                     " consumed_capacity = 3, requests_500 = 1")
+        conn.execute(
+            "UPDATE contenders SET total_requests_made = 10 + length(contender_id),"
+            " consumed_capacity = 3, requests_500 = 1"
+        )
         before = observe(conn)
 
         holder = psycopg.connect(fault_dsn)
@@ -195,8 +218,10 @@ def test_close_period_killed_midway_leaves_no_partial_period(fault_dsn: str, blo
             closing = threading.Thread(target=close, daemon=True)
             closing.start()
             deadline = time.monotonic() + 10
-            while scalar(conn, "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %(pid)s",
-                         {"pid": pid}) != "Lock":
+            while (
+                scalar(conn, "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %(pid)s", {"pid": pid})
+                != "Lock"
+            ):
                 assert time.monotonic() < deadline, "close_period never blocked on the held lock"
                 time.sleep(0.02)
             assert scalar(conn, "SELECT pg_terminate_backend(%(pid)s)", {"pid": pid}) is True
@@ -208,8 +233,12 @@ def test_close_period_killed_midway_leaves_no_partial_period(fault_dsn: str, blo
             closer.close()
 
         after = observe(conn)
-        assert scalar(conn, "SELECT count(*) FROM contenders_history WHERE expired_at = %(at)s",
-                      {"at": closed_at}) == 0
+        assert (
+            scalar(
+                conn, "SELECT count(*) FROM contenders_history WHERE expired_at = %(at)s", {"at": closed_at}
+            )
+            == 0
+        )
         assert after == before
         # and the period can still be closed, completely, afterwards
         assert scalar(conn, "SELECT close_period(%(at)s)", {"at": closed_at}) == len(before.contenders)

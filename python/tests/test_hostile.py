@@ -25,7 +25,7 @@ from contender_rank import (
 from contender_rank.cli import main
 
 AS_OF = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
-_PIECE = "🦙 نموذج‏ e\u0301 '; DROP TABLE contenders; -- \"x\" \\ $$ %s {} "
+_PIECE = '🦙 نموذج‏ e\u0301 \'; DROP TABLE contenders; -- "x" \\ $$ %s {} '
 HOSTILE_TASK = (_PIECE * (10_000 // len(_PIECE) + 1))[:10_000]
 HOSTILE_HOTKEY = "'); DELETE FROM nodes; --🦙"
 
@@ -108,7 +108,11 @@ def test_hostile_task_name_in_a_subprocess_argument(conn: psycopg.Connection, ds
     hostile = add_contender(conn, HOSTILE_HOTKEY, HOSTILE_TASK, requests=0)
     result = subprocess.run(
         [sys.executable, "-m", "contender_rank", "rank", HOSTILE_TASK, "--json"],
-        capture_output=True, text=True, encoding="utf-8", timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
         env={**os.environ, "DATABASE_URL": dsn, "PYTHONIOENCODING": "utf-8"},
     )
     assert result.returncode == 0, result.stderr

@@ -19,6 +19,7 @@ from datetime import timedelta
 import psycopg
 import pytest
 from psycopg.rows import class_row, dict_row
+
 from workload import BUMP, NOW, RANK, TASKS, append_history, load_seconds, random_past, scalar, seed
 
 # the close's instant has a microsecond part, which no appended row (whole seconds) shares
@@ -74,8 +75,9 @@ class Run:
     snapshots: Counter[str] = field(default_factory=Counter)  # "before close" / "after close"
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def worker(self, body: Callable[[psycopg.Connection, random.Random], None],
-               seed: int) -> threading.Thread:
+    def worker(
+        self, body: Callable[[psycopg.Connection, random.Random], None], seed: int
+    ) -> threading.Thread:
         def loop() -> None:
             rng = random.Random(seed)
             try:
@@ -110,14 +112,17 @@ class Run:
             snap = cur.fetchone()
         assert snap is not None
         assert snap.closed_rows in (0, snap.contenders), (
-            f"half-closed period: {snap.closed_rows} of {snap.contenders} contenders closed")
+            f"half-closed period: {snap.closed_rows} of {snap.contenders} contenders closed"
+        )
         assert snap.counters_reset == snap.closed_rows, "counters reset and history rows disagree"
         assert (snap.reset_without_row, snap.row_without_reset) == (0, 0)
         assert [r["id"] for r in snap.ranked] == [r["id"] for r in snap.reference]
         for state, window in zip(snap.ranked, snap.reference, strict=True):
             for metric in ("own", "similar", "rank_value"):
                 assert math.isclose(state[metric], window[metric], rel_tol=1e-9, abs_tol=1e-9), (
-                    state, window)
+                    state,
+                    window,
+                )
         with self.lock:
             self.snapshots["after close" if snap.closed_rows else "before close"] += 1
 
@@ -132,8 +137,9 @@ class ContenderCounters:
 
 def counters(conn: psycopg.Connection) -> dict[str, ContenderCounters]:
     with conn.cursor(row_factory=class_row(ContenderCounters)) as cur:
-        cur.execute("SELECT contender_id, total_requests_made, consumed_capacity, requests_429"
-                    " FROM contenders")
+        cur.execute(
+            "SELECT contender_id, total_requests_made, consumed_capacity, requests_429 FROM contenders"
+        )
         return {row.contender_id: row for row in cur.fetchall()}
 
 
@@ -176,14 +182,19 @@ def test_concurrent_ranking_history_close_and_config_change(dsn: str) -> None:
         # the close scored exactly the increments made before it: the score it stored is the
         # score of that many requests (the score grows with the count, so no other count gives it)
         with conn.cursor(row_factory=dict_row) as cur:
-            scored_as_counted = {row["contender_id"]: row["same"] for row in cur.execute(
-                "SELECT h.contender_id, h.period_score IS NOT DISTINCT FROM contender_rank.period_score("
-                "   b.made, 1, 0, c.capacity, b.made::float8) AS same"
-                " FROM contenders_history h"
-                " JOIN unnest(%(ids)s::text[], %(made)s::int[]) b(contender_id, made) USING (contender_id)"
-                " JOIN contenders c USING (contender_id)"
-                " WHERE h.expired_at = %(at)s",
-                {"ids": list(before), "made": list(before.values()), "at": CLOSED_AT})}
+            scored_as_counted = {
+                row["contender_id"]: row["same"]
+                for row in cur.execute(
+                    "SELECT h.contender_id, h.period_score IS NOT DISTINCT FROM contender_rank.period_score("
+                    "   b.made, 1, 0, c.capacity, b.made::float8) AS same"
+                    " FROM contenders_history h"
+                    " JOIN unnest(%(ids)s::text[], %(made)s::int[]) b(contender_id, made) USING"
+                    " (contender_id)"
+                    " JOIN contenders c USING (contender_id)"
+                    " WHERE h.expired_at = %(at)s",
+                    {"ids": list(before), "made": list(before.values()), "at": CLOSED_AT},
+                )
+            }
     assert scored_as_counted == {c: True for c in contender_ids}
     # no lost increment: the counters hold exactly the increments made after the close
     for contender_id in contender_ids:
@@ -196,5 +207,7 @@ def test_concurrent_ranking_history_close_and_config_change(dsn: str) -> None:
     # deadlock counts reach pg_stat_database when the backends report; they have all exited by now
     time.sleep(1.0)
     assert deadlocks(dsn) == deadlocks_before
-    print(f"{seconds:.0f}s: {run.rankings} rank+bump, {run.appends} history appends, "
-          f"{sum(run.snapshots.values())} snapshots checked")
+    print(
+        f"{seconds:.0f}s: {run.rankings} rank+bump, {run.appends} history appends, "
+        f"{sum(run.snapshots.values())} snapshots checked"
+    )

@@ -13,29 +13,45 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
-from datetime import datetime
 
 import psycopg
 import pytest
-from model_checks import assert_matches_model, fetch, micros, world_of
-from ranking_model import rank
 
 from contender_rank import api
 from contender_rank.nineteen.replay import Contender, Node, Validator, connect, period_score
+from model_checks import assert_matches_model, fetch, micros, world_of
+from ranking_model import rank
 
 TIMEZONES = ("UTC", "Asia/Tokyo", "America/Los_Angeles")
 NODES = tuple(Node(f"hotkey-{k}", node_id=k) for k in range(1, 5))
 BASE_TASKS = ("chat-llama-3-2-3b", "chat-llama-3-1-8b", "chat-llama-3-1-70b")
 NEW_TASK = "chat-llama-3-1-405b"
-SIMILARITIES = (("chat-llama-3-2-3b", NEW_TASK, 0.5), ("chat-llama-3-1-70b", "chat-llama-3-1-8b", 0.8),
-                ("chat-llama-3-1-8b", "chat-llama-3-1-70b", 0.2))
-THIRTEEN_COLUMNS = ["contender_id", "node_hotkey", "node_id", "task", "raw_capacity", "capacity_to_score",
-                    "consumed_capacity", "total_requests_made", "requests_429", "requests_500", "capacity",
-                    "period_score", "netuid"]
+SIMILARITIES = (
+    ("chat-llama-3-2-3b", NEW_TASK, 0.5),
+    ("chat-llama-3-1-70b", "chat-llama-3-1-8b", 0.8),
+    ("chat-llama-3-1-8b", "chat-llama-3-1-70b", 0.2),
+)
+THIRTEEN_COLUMNS = [
+    "contender_id",
+    "node_hotkey",
+    "node_id",
+    "task",
+    "raw_capacity",
+    "capacity_to_score",
+    "consumed_capacity",
+    "total_requests_made",
+    "requests_429",
+    "requests_500",
+    "capacity",
+    "period_score",
+    "netuid",
+]
 
 
 def contenders_for(tasks: Sequence[str], nodes: Sequence[Node] = NODES) -> list[Contender]:
-    return [Contender(node, task, capacity=20.0 if node.node_id != 4 else 0.0) for node in nodes for task in tasks]
+    return [
+        Contender(node, task, capacity=20.0 if node.node_id != 4 else 0.0) for node in nodes for task in tasks
+    ]
 
 
 def assert_exact(check: psycopg.Connection, label: str) -> int:
@@ -53,7 +69,9 @@ def assert_exact(check: psycopg.Connection, label: str) -> int:
     return compared
 
 
-async def serve_period(validator: Validator, tasks: Sequence[str], check: psycopg.Connection, label: str) -> None:
+async def serve_period(
+    validator: Validator, tasks: Sequence[str], check: psycopg.Connection, label: str
+) -> None:
     """The query node: per task, the drop-in selection, then the counter UPDATEs for the tries."""
     for task in tasks:
         for position, row in enumerate(await validator.select_ranked(task, 5)):
@@ -118,17 +136,20 @@ async def _replay_periods(dsn: str, timezone: str) -> None:
 
         # a history row without expired_at (not something nineteen writes today) changes nothing
         await conn.execute(
-            "INSERT INTO contenders_history (contender_id, node_hotkey, node_id, netuid, task, validator_hotkey,"
-            " raw_capacity, capacity, capacity_to_score, consumed_capacity, period_score, created_at, updated_at,"
-            " expired_at) VALUES ('hotkey-1-chat-llama-3-2-3b', 'hotkey-1', 1, 19, 'chat-llama-3-2-3b', 'v', 1, 1,"
-            " 1, 0, 1.0, now(), now(), NULL)")
+            "INSERT INTO contenders_history (contender_id, node_hotkey, node_id, netuid, task,"
+            " validator_hotkey, raw_capacity, capacity, capacity_to_score, consumed_capacity, period_score,"
+            " created_at, updated_at, expired_at)"
+            " VALUES ('hotkey-1-chat-llama-3-2-3b', 'hotkey-1', 1, 19, 'chat-llama-3-2-3b', 'v', 1, 1, 1, 0,"
+            " 1.0, now(), now(), NULL)"
+        )
         await after("a history row without expired_at")
         assert api.ranking_status(check).history_rows_ignored == 1
 
         # retention: history created before the third period goes
         cutoff = await conn.fetchval(
             "SELECT min(created_at) FROM contenders_history"
-            " WHERE created_at > (SELECT min(created_at) FROM contenders_history)")
+            " WHERE created_at > (SELECT min(created_at) FROM contenders_history)"
+        )
         tag = await validator.delete_old_history(cutoff)
         assert tag.startswith("DELETE") and int(tag.split()[1]) > 0
         await after("the retention DELETE")
@@ -189,8 +210,15 @@ def test_the_drop_in_selection_returns_nineteens_columns_in_contender_rank_order
 
 
 def test_nineteen_period_score_agrees_with_close_periods_formula(dsn: str) -> None:
-    cases = [(10, 1, 2, 20.0, 7.0), (5, 0, 0, 10.0, 10.0), (3, 3, 0, 1.0, 0.5), (0, 0, 0, 10.0, 0.0),
-             (4, 0, 4, 0.0, 0.0), (7, 2, 9, 5.0, 1.0), (6, 1, 1, 0.5, 2.0)]
+    cases = [
+        (10, 1, 2, 20.0, 7.0),
+        (5, 0, 0, 10.0, 10.0),
+        (3, 3, 0, 1.0, 0.5),
+        (0, 0, 0, 10.0, 0.0),
+        (4, 0, 4, 0.0, 0.0),
+        (7, 2, 9, 5.0, 1.0),
+        (6, 1, 1, 0.5, 2.0),
+    ]
     with psycopg.connect(dsn, autocommit=True) as conn:
         for case in cases:
             row = conn.execute("SELECT contender_rank.period_score(%s, %s, %s, %s, %s)", case).fetchone()
@@ -202,6 +230,7 @@ def test_nineteen_period_score_agrees_with_close_periods_formula(dsn: str) -> No
 
 def test_a_ranking_during_the_refresh_never_waits(adopted_dsn: str) -> None:
     """While the control node's INSERT transaction holds the state lock, rank_contenders answers."""
+
     async def replay() -> float:
         conn = await connect(adopted_dsn)
         validator = Validator(conn)

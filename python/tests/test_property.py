@@ -13,7 +13,6 @@ config change are all exercised. Each example runs in a transaction that is roll
 from __future__ import annotations
 
 import itertools
-import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,10 +22,10 @@ import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from model_checks import assert_matches_model, fetch
-from ranking_model import Config, Contender, HistoryRow, Node, World, rank, to_datetime
 
 from contender_rank.databases import create_database, drop_database, new_database_name
+from model_checks import assert_matches_model, fetch
+from ranking_model import Config, Contender, HistoryRow, Node, World, rank, to_datetime
 
 HOTKEYS = ("B", "a", "z", "é")  # code-point order (B < a < z < é) differs from any language's collation
 NETUIDS = (19, 20)
@@ -42,6 +41,7 @@ TOLERANCE = 1e-9
 
 
 # -- the writes, as statements ---------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class InsertContenders:
@@ -87,14 +87,18 @@ class Scenario:
 
 # -- strategies ------------------------------------------------------------------------------
 
+
 def configs(decay_interval: int | None = None) -> st.SearchStrategy[Config]:
     return st.builds(
         Config,
         decay_interval=st.just(decay_interval) if decay_interval else st.sampled_from(DECAY_INTERVALS),
-        decay_factor=st.one_of(st.sampled_from((1.0, 0.5)),
-                               st.floats(min_value=0.01, max_value=1.0, allow_subnormal=False)),
-        history_weight=st.one_of(st.sampled_from((0.0, 1.0, 50.0)),
-                                 st.floats(min_value=0.0, max_value=1000.0, allow_subnormal=False)),
+        decay_factor=st.one_of(
+            st.sampled_from((1.0, 0.5)), st.floats(min_value=0.01, max_value=1.0, allow_subnormal=False)
+        ),
+        history_weight=st.one_of(
+            st.sampled_from((0.0, 1.0, 50.0)),
+            st.floats(min_value=0.0, max_value=1000.0, allow_subnormal=False),
+        ),
     )
 
 
@@ -107,11 +111,16 @@ def _split(draw: st.DrawFn, items: list, max_parts: int) -> list[tuple]:
 
 
 @st.composite
-def contender_for(draw: st.DrawFn, contender_id: str, hotkey: str, netuid: int, node_id: int,
-                  task: str) -> Contender:
+def contender_for(
+    draw: st.DrawFn, contender_id: str, hotkey: str, netuid: int, node_id: int, task: str
+) -> Contender:
     capacity = draw(st.sampled_from((10.0, 10.0, 3.5, 1.0, 0.0, -2.0)))
     return Contender(
-        contender_id=contender_id, node_hotkey=hotkey, node_id=node_id, netuid=netuid, task=task,
+        contender_id=contender_id,
+        node_hotkey=hotkey,
+        node_id=node_id,
+        netuid=netuid,
+        task=task,
         capacity=capacity,
         consumed_capacity=draw(st.sampled_from((0.0, 0.0, 0.25, 1.0, capacity, capacity + 0.5))),
         total_requests_made=draw(st.integers(0, 30)),
@@ -120,11 +129,20 @@ def contender_for(draw: st.DrawFn, contender_id: str, hotkey: str, netuid: int, 
 
 @st.composite
 def scenarios(draw: st.DrawFn) -> Scenario:
-    node_keys = draw(st.lists(st.tuples(st.sampled_from(HOTKEYS), st.sampled_from(NETUIDS)),
-                              min_size=1, max_size=5, unique=True))
-    nodes = tuple(Node(hotkey=hotkey, netuid=netuid, node_id=index,
-                       handshaken=draw(st.sampled_from((True, True, True, False))))
-                  for index, (hotkey, netuid) in enumerate(node_keys))
+    node_keys = draw(
+        st.lists(
+            st.tuples(st.sampled_from(HOTKEYS), st.sampled_from(NETUIDS)), min_size=1, max_size=5, unique=True
+        )
+    )
+    nodes = tuple(
+        Node(
+            hotkey=hotkey,
+            netuid=netuid,
+            node_id=index,
+            handshaken=draw(st.sampled_from((True, True, True, False))),
+        )
+        for index, (hotkey, netuid) in enumerate(node_keys)
+    )
 
     # contender_id is hotkey-task as in nineteen, so a hotkey serves a task on one netuid at most
     contenders: list[Contender] = []
@@ -142,9 +160,10 @@ def scenarios(draw: st.DrawFn) -> Scenario:
 
     pairs = [(a, b) for a in TASKS for b in TASKS if a != b]
     similarity_pairs = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=len(pairs)))
-    similarity_rows = [(a, b, draw(st.one_of(st.sampled_from((0.0, 0.5, 1.0)),
-                                             st.floats(0.0, 1.0, allow_subnormal=False))))
-                       for a, b in similarity_pairs]
+    similarity_rows = [
+        (a, b, draw(st.one_of(st.sampled_from((0.0, 0.5, 1.0)), st.floats(0.0, 1.0, allow_subnormal=False))))
+        for a, b in similarity_pairs
+    ]
 
     initial_config = draw(configs())
     final_config = draw(st.one_of(st.none(), configs()))
@@ -160,16 +179,33 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         hotkey, task = contender_id.split("-", 1)
         owner = known.get(contender_id)
         at = (first_interval + draw(st.integers(0, 30))) * unit + draw(
-            st.one_of(st.sampled_from((0, 1, unit - 1, unit // 2)), st.integers(0, unit - 1)))
-        history.append(HistoryRow(
-            contender_id=contender_id, node_hotkey=hotkey, netuid=owner.netuid if owner else 19, task=task,
-            period_score=draw(st.one_of(st.none(), st.sampled_from((0.0, 1.0)),
-                                        st.floats(0.0, 1.0, allow_subnormal=False))),
-            expired_at=at,
-        ))
+            st.one_of(st.sampled_from((0, 1, unit - 1, unit // 2)), st.integers(0, unit - 1))
+        )
+        history.append(
+            HistoryRow(
+                contender_id=contender_id,
+                node_hotkey=hotkey,
+                netuid=owner.netuid if owner else 19,
+                task=task,
+                period_score=draw(
+                    st.one_of(
+                        st.none(), st.sampled_from((0.0, 1.0)), st.floats(0.0, 1.0, allow_subnormal=False)
+                    )
+                ),
+                expired_at=at,
+            )
+        )
         if draw(st.integers(0, 9)) == 0:  # the same instant written twice
-            history.append(HistoryRow(contender_id, hotkey, history[-1].netuid, task,
-                                      draw(st.floats(0.0, 1.0, allow_subnormal=False)), at))
+            history.append(
+                HistoryRow(
+                    contender_id,
+                    hotkey,
+                    history[-1].netuid,
+                    task,
+                    draw(st.floats(0.0, 1.0, allow_subnormal=False)),
+                    at,
+                )
+            )
 
     operations: list[Operation] = [
         *(InsertContenders(rows) for rows in _split(draw, contenders + ghosts, 2)),
@@ -186,20 +222,34 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     as_of_after = times[-1] + draw(st.sampled_from((0, 1, unit, 3 * unit + 17)))
     as_of_within = draw(st.sampled_from(times)) + draw(st.sampled_from((0, -1, unit // 2)))
 
-    world = World(nodes=nodes, contenders=tuple(contenders), history=tuple(history),
-                  similarity={(a, b): s for a, b, s in similarity_rows},
-                  config=final_config or initial_config)
-    return Scenario(world=world, initial_config=initial_config, operations=tuple(operations),
-                    as_of_after=as_of_after, as_of_within=as_of_within, top_x=draw(st.integers(1, 4)),
-                    window_checked_at=draw(st.sampled_from(("after", "within"))), settled=draw(st.booleans()))
+    world = World(
+        nodes=nodes,
+        contenders=tuple(contenders),
+        history=tuple(history),
+        similarity={(a, b): s for a, b, s in similarity_rows},
+        config=final_config or initial_config,
+    )
+    return Scenario(
+        world=world,
+        initial_config=initial_config,
+        operations=tuple(operations),
+        as_of_after=as_of_after,
+        as_of_within=as_of_within,
+        top_x=draw(st.integers(1, 4)),
+        window_checked_at=draw(st.sampled_from(("after", "within"))),
+        settled=draw(st.booleans()),
+    )
 
 
 # -- the database side -----------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module", params=["standalone", "adopted"])
 def property_conn(request: pytest.FixtureRequest, admin_dsn: str) -> Iterator[psycopg.Connection]:
     """One database per layout for every example; each example's writes are rolled back."""
-    template = request.getfixturevalue("template_db" if request.param == "standalone" else "adopted_template_db")
+    template = request.getfixturevalue(
+        "template_db" if request.param == "standalone" else "adopted_template_db"
+    )
     name = new_database_name("property")
     dsn = create_database(admin_dsn, name, template=template)
     try:
@@ -222,36 +272,40 @@ def layout(conn: psycopg.Connection) -> str:
 # reads (filled with constants) and store expired_at as naive UTC.
 INSERT_NODES = {
     "standalone": "INSERT INTO nodes (hotkey, netuid, node_id, symmetric_key_uuid)"
-                  " SELECT * FROM unnest(%(hotkeys)s::text[], %(netuids)s::int[], %(node_ids)s::int[], %(keys)s::text[])",
-    "adopted": "INSERT INTO nodes (hotkey, netuid, node_id, symmetric_key_uuid, coldkey, incentive, stake, trust,"
-               " vtrust, ip, ip_type, port, network)"
-               " SELECT h, n, i, k, 'coldkey', 0, 1, 1, 1, '10.0.0.1', 4, 8091, 'finney'"
-               " FROM unnest(%(hotkeys)s::text[], %(netuids)s::int[], %(node_ids)s::int[], %(keys)s::text[])"
-               " AS u(h, n, i, k)",
+    " SELECT * FROM unnest(%(hotkeys)s::text[], %(netuids)s::int[], %(node_ids)s::int[], %(keys)s::text[])",
+    "adopted": "INSERT INTO nodes (hotkey, netuid, node_id, symmetric_key_uuid, coldkey, incentive,"
+    " stake, trust,"
+    " vtrust, ip, ip_type, port, network)"
+    " SELECT h, n, i, k, 'coldkey', 0, 1, 1, 1, '10.0.0.1', 4, 8091, 'finney'"
+    " FROM unnest(%(hotkeys)s::text[], %(netuids)s::int[], %(node_ids)s::int[], %(keys)s::text[])"
+    " AS u(h, n, i, k)",
 }
 INSERT_CONTENDERS = {
     "standalone": "INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, capacity,"
-                  " consumed_capacity, total_requests_made)"
-                  " SELECT * FROM unnest(%(ids)s::text[], %(hotkeys)s::text[], %(node_ids)s::int[],"
-                  " %(netuids)s::int[], %(tasks)s::text[], %(capacities)s::float8[], %(consumed)s::float8[],"
-                  " %(totals)s::int[])",
-    "adopted": "INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, capacity, consumed_capacity,"
-               " total_requests_made, validator_hotkey, raw_capacity, capacity_to_score)"
-               " SELECT *, 'validator', 100, 100 FROM unnest(%(ids)s::text[], %(hotkeys)s::text[], %(node_ids)s::int[],"
-               " %(netuids)s::int[], %(tasks)s::text[], %(capacities)s::float8[], %(consumed)s::float8[],"
-               " %(totals)s::int[])",
+    " consumed_capacity, total_requests_made)"
+    " SELECT * FROM unnest(%(ids)s::text[], %(hotkeys)s::text[], %(node_ids)s::int[],"
+    " %(netuids)s::int[], %(tasks)s::text[], %(capacities)s::float8[], %(consumed)s::float8[],"
+    " %(totals)s::int[])",
+    "adopted": "INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, capacity,"
+    " consumed_capacity,"
+    " total_requests_made, validator_hotkey, raw_capacity, capacity_to_score)"
+    " SELECT *, 'validator', 100, 100 FROM unnest(%(ids)s::text[], %(hotkeys)s::text[], %(node_ids)s::int[],"
+    " %(netuids)s::int[], %(tasks)s::text[], %(capacities)s::float8[], %(consumed)s::float8[],"
+    " %(totals)s::int[])",
 }
 INSERT_HISTORY = {
-    "standalone": "INSERT INTO contenders_history (contender_id, node_hotkey, netuid, task, period_score, expired_at)"
-                  " SELECT * FROM unnest(%(ids)s::text[], %(hotkeys)s::text[], %(netuids)s::int[],"
-                  " %(tasks)s::text[], %(scores)s::float8[], %(at)s::timestamptz[])",
-    "adopted": "INSERT INTO contenders_history (contender_id, node_hotkey, netuid, task, period_score, expired_at,"
-               " node_id, validator_hotkey, raw_capacity, capacity, capacity_to_score, consumed_capacity, created_at,"
-               " updated_at)"
-               " SELECT i, h, n, t, s, a AT TIME ZONE 'UTC', 1, 'validator', 100, 100, 100, 0, a AT TIME ZONE 'UTC',"
-               " a AT TIME ZONE 'UTC'"
-               " FROM unnest(%(ids)s::text[], %(hotkeys)s::text[], %(netuids)s::int[], %(tasks)s::text[],"
-               " %(scores)s::float8[], %(at)s::timestamptz[]) AS u(i, h, n, t, s, a)",
+    "standalone": "INSERT INTO contenders_history (contender_id, node_hotkey, netuid, task,"
+    " period_score, expired_at)"
+    " SELECT * FROM unnest(%(ids)s::text[], %(hotkeys)s::text[], %(netuids)s::int[],"
+    " %(tasks)s::text[], %(scores)s::float8[], %(at)s::timestamptz[])",
+    "adopted": "INSERT INTO contenders_history (contender_id, node_hotkey, netuid, task, period_score,"
+    " expired_at,"
+    " node_id, validator_hotkey, raw_capacity, capacity, capacity_to_score, consumed_capacity, created_at,"
+    " updated_at)"
+    " SELECT i, h, n, t, s, a AT TIME ZONE 'UTC', 1, 'validator', 100, 100, 100, 0, a AT TIME ZONE 'UTC',"
+    " a AT TIME ZONE 'UTC'"
+    " FROM unnest(%(ids)s::text[], %(hotkeys)s::text[], %(netuids)s::int[], %(tasks)s::text[],"
+    " %(scores)s::float8[], %(at)s::timestamptz[]) AS u(i, h, n, t, s, a)",
 }
 
 
@@ -259,8 +313,11 @@ def set_config(conn: psycopg.Connection, config: Config) -> None:
     conn.execute(
         "UPDATE ranking_config SET decay_interval = %(decay_interval)s, decay_factor = %(decay_factor)s,"
         " history_weight = %(history_weight)s",
-        {"decay_interval": timedelta(microseconds=config.decay_interval),
-         "decay_factor": config.decay_factor, "history_weight": config.history_weight},
+        {
+            "decay_interval": timedelta(microseconds=config.decay_interval),
+            "decay_factor": config.decay_factor,
+            "history_weight": config.history_weight,
+        },
     )
 
 
@@ -269,28 +326,42 @@ def apply(conn: psycopg.Connection, operation: Operation) -> None:
         case InsertContenders(rows):
             conn.execute(
                 INSERT_CONTENDERS[layout(conn)],
-                {"ids": [r.contender_id for r in rows], "hotkeys": [r.node_hotkey for r in rows],
-                 "node_ids": [r.node_id for r in rows], "netuids": [r.netuid for r in rows],
-                 "tasks": [r.task for r in rows], "capacities": [r.capacity for r in rows],
-                 "consumed": [r.consumed_capacity for r in rows],
-                 "totals": [r.total_requests_made for r in rows]},
+                {
+                    "ids": [r.contender_id for r in rows],
+                    "hotkeys": [r.node_hotkey for r in rows],
+                    "node_ids": [r.node_id for r in rows],
+                    "netuids": [r.netuid for r in rows],
+                    "tasks": [r.task for r in rows],
+                    "capacities": [r.capacity for r in rows],
+                    "consumed": [r.consumed_capacity for r in rows],
+                    "totals": [r.total_requests_made for r in rows],
+                },
             )
         case DeleteContenders(contender_ids):
-            conn.execute("DELETE FROM contenders WHERE contender_id = ANY(%(ids)s)",
-                         {"ids": list(contender_ids)})
+            conn.execute(
+                "DELETE FROM contenders WHERE contender_id = ANY(%(ids)s)", {"ids": list(contender_ids)}
+            )
         case InsertSimilarity(rows):
             conn.execute(
                 "INSERT INTO task_similarity (from_task, to_task, similarity)"
                 " SELECT * FROM unnest(%(from)s::text[], %(to)s::text[], %(similarity)s::float8[])",
-                {"from": [from_task for from_task, _, _ in rows], "to": [to_task for _, to_task, _ in rows],
-                 "similarity": [similarity for _, _, similarity in rows]},
+                {
+                    "from": [from_task for from_task, _, _ in rows],
+                    "to": [to_task for _, to_task, _ in rows],
+                    "similarity": [similarity for _, _, similarity in rows],
+                },
             )
         case InsertHistory(rows):
             conn.execute(
                 INSERT_HISTORY[layout(conn)],
-                {"ids": [r.contender_id for r in rows], "hotkeys": [r.node_hotkey for r in rows],
-                 "netuids": [r.netuid for r in rows], "tasks": [r.task for r in rows],
-                 "scores": [r.period_score for r in rows], "at": [to_datetime(r.expired_at) for r in rows]},
+                {
+                    "ids": [r.contender_id for r in rows],
+                    "hotkeys": [r.node_hotkey for r in rows],
+                    "netuids": [r.netuid for r in rows],
+                    "tasks": [r.task for r in rows],
+                    "scores": [r.period_score for r in rows],
+                    "at": [to_datetime(r.expired_at) for r in rows],
+                },
             )
         case ChangeConfig(config):
             set_config(conn, config)
@@ -302,23 +373,30 @@ def load(conn: psycopg.Connection, scenario: Scenario) -> None:
     set_config(conn, scenario.initial_config)
     conn.execute(
         INSERT_NODES[layout(conn)],
-        {"hotkeys": [n.hotkey for n in scenario.world.nodes],
-         "netuids": [n.netuid for n in scenario.world.nodes],
-         "node_ids": [n.node_id for n in scenario.world.nodes],
-         "keys": [f"key-{n.node_id}" if n.handshaken else None for n in scenario.world.nodes]},
+        {
+            "hotkeys": [n.hotkey for n in scenario.world.nodes],
+            "netuids": [n.netuid for n in scenario.world.nodes],
+            "node_ids": [n.node_id for n in scenario.world.nodes],
+            "keys": [f"key-{n.node_id}" if n.handshaken else None for n in scenario.world.nodes],
+        },
     )
     for operation in scenario.operations:
         apply(conn, operation)
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=IN_CI,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=IN_CI,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(scenario=scenarios())
 def test_rank_contenders_equals_the_model(property_conn: psycopg.Connection, scenario: Scenario) -> None:
     try:
         load(property_conn, scenario)
         for task, (moment, as_of) in itertools.product(
-                RANKED_TASKS, (("after", scenario.as_of_after), ("within", scenario.as_of_within))):
+            RANKED_TASKS, (("after", scenario.as_of_after), ("within", scenario.as_of_within))
+        ):
             model = rank(scenario.world, task, as_of)
             functions = ["rank_contenders"]
             if moment == scenario.window_checked_at:
@@ -327,7 +405,11 @@ def test_rank_contenders_equals_the_model(property_conn: psycopg.Connection, sce
                 rows = fetch(property_conn, function, task, 1000, to_datetime(as_of))
                 assert_matches_model(f"{function}({task}, as_of {moment})", rows, model, 1000)
             rows = fetch(property_conn, "rank_contenders", task, scenario.top_x, to_datetime(as_of))
-            assert_matches_model(f"rank_contenders({task}, top_x {scenario.top_x}, as_of {moment})",
-                                 rows, model, scenario.top_x)
+            assert_matches_model(
+                f"rank_contenders({task}, top_x {scenario.top_x}, as_of {moment})",
+                rows,
+                model,
+                scenario.top_x,
+            )
     finally:
         property_conn.rollback()

@@ -17,6 +17,8 @@ from psycopg.conninfo import make_conninfo
 from psycopg.rows import dict_row
 
 from contender_rank.cli import main
+from contender_rank.databases import new_database_name, scratch_database
+from contender_rank.nineteen import scenario as nineteen
 from contender_rank.scenario import (
     BASE_TASKS,
     EPOCHS,
@@ -27,8 +29,6 @@ from contender_rank.scenario import (
     rank_scenario,
     seed_scenario,
 )
-from contender_rank.databases import new_database_name, scratch_database
-from contender_rank.nineteen import scenario as nineteen
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 ROW_KEYS = {"contender_id", "node_hotkey", "own_metric", "similar_metric", "global_metric", "rank_value"}
@@ -61,10 +61,15 @@ def assert_cold_start_property(document: dict, nodes: int = EPOCHS + 1, with_his
 def test_seeded_scenario_transfers_half_the_similar_metric(conn: psycopg.Connection) -> None:
     result = rank_scenario(conn, seed_scenario(conn))
     document = {
-        "scenario": {"new_task": result.scenario.new_task, "similar_task": result.scenario.similar_task,
-                     "similarity": result.scenario.similarity},
-        "rankings": {task: [{key: getattr(row, key) for key in ROW_KEYS} for row in rows]
-                     for task, rows in result.rankings.items()},
+        "scenario": {
+            "new_task": result.scenario.new_task,
+            "similar_task": result.scenario.similar_task,
+            "similarity": result.scenario.similarity,
+        },
+        "rankings": {
+            task: [{key: getattr(row, key) for key in ROW_KEYS} for row in rows]
+            for task, rows in result.rankings.items()
+        },
     }
     assert_cold_start_property(document)
 
@@ -82,7 +87,9 @@ def test_scenario_history_follows_the_epochs(conn: psycopg.Connection) -> None:
     assert {row["expired_at"] for row in history} == set(scenario.epoch_ends[:-1])
     assert NEW_TASK not in {row["task"] for row in history}
     assert new_contenders == {"n": EPOCHS + 1}
-    gaps = {later - earlier for earlier, later in zip(scenario.epoch_ends, scenario.epoch_ends[1:], strict=False)}
+    gaps = {
+        later - earlier for earlier, later in zip(scenario.epoch_ends, scenario.epoch_ends[1:], strict=False)
+    }
     assert len(gaps) == 1, "epochs end one decay interval apart"
 
 
@@ -103,8 +110,10 @@ def test_scenario_agrees_with_the_window_definition(conn: psycopg.Connection) ->
     result = rank_scenario(conn, scenario)
     with conn.cursor(row_factory=dict_row) as cur:
         for task, rows in result.rankings.items():
-            cur.execute("SELECT * FROM contender_rank.rank_contenders_window(%(task)s, 100, %(as_of)s)",
-                        {"task": task, "as_of": scenario.ranked_at})
+            cur.execute(
+                "SELECT * FROM contender_rank.rank_contenders_window(%(task)s, 100, %(as_of)s)",
+                {"task": task, "as_of": scenario.ranked_at},
+            )
             window = cur.fetchall()
             assert [row.contender_id for row in rows] == [row["contender_id"] for row in window]
             for row, reference in zip(rows, window, strict=True):
@@ -112,8 +121,10 @@ def test_scenario_agrees_with_the_window_definition(conn: psycopg.Connection) ->
 
 
 def test_seeding_refuses_a_database_that_holds_data(conn: psycopg.Connection) -> None:
-    conn.execute("INSERT INTO contenders (contender_id, node_hotkey, netuid, task, capacity) "
-                 "VALUES ('theirs', 'n', 19, 't', 1)")
+    conn.execute(
+        "INSERT INTO contenders (contender_id, node_hotkey, netuid, task, capacity) "
+        "VALUES ('theirs', 'n', 19, 't', 1)"
+    )
     with pytest.raises(ScenarioError, match="empty database"):
         seed_scenario(conn)
     assert conn.execute("SELECT contender_id FROM contenders").fetchall() == [("theirs",)]
@@ -139,8 +150,9 @@ def test_scratch_database_is_dropped_when_the_body_fails(admin_dsn: str) -> None
     assert databases(admin_dsn) == before
 
 
-def test_demo_json_on_a_given_server(capsys: pytest.CaptureFixture[str], admin_dsn: str,
-                                     conn: psycopg.Connection) -> None:
+def test_demo_json_on_a_given_server(
+    capsys: pytest.CaptureFixture[str], admin_dsn: str, conn: psycopg.Connection
+) -> None:
     conn.execute("INSERT INTO task_similarity VALUES ('theirs', 'mine', 0.9)")
     before = databases(admin_dsn)
     assert main(["--dsn", admin_dsn, "demo", "--json"]) == 0
@@ -149,7 +161,9 @@ def test_demo_json_on_a_given_server(capsys: pytest.CaptureFixture[str], admin_d
     assert conn.execute("SELECT * FROM task_similarity").fetchall() == [("theirs", "mine", 0.9)]
 
 
-def test_demo_text_shows_every_contender_and_the_check(capsys: pytest.CaptureFixture[str], admin_dsn: str) -> None:
+def test_demo_text_shows_every_contender_and_the_check(
+    capsys: pytest.CaptureFixture[str], admin_dsn: str
+) -> None:
     assert main(["--dsn", admin_dsn, "demo"]) == 0
     out = capsys.readouterr().out
     for node in range(1, EPOCHS + 2):
@@ -161,8 +175,9 @@ def test_demo_text_shows_every_contender_and_the_check(capsys: pytest.CaptureFix
     assert f"OK: holds on all {EPOCHS + 1} nodes" in out
 
 
-def test_nineteen_demo_adopts_midstream_and_transfers_half(capsys: pytest.CaptureFixture[str],
-                                                          admin_dsn: str) -> None:
+def test_nineteen_demo_adopts_midstream_and_transfers_half(
+    capsys: pytest.CaptureFixture[str], admin_dsn: str
+) -> None:
     before = databases(admin_dsn)
     assert main(["--dsn", admin_dsn, "demo", "--nineteen", "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
@@ -186,8 +201,14 @@ def test_demo_without_a_database_runs_and_removes_a_throwaway_cluster() -> None:
     try:
         env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
         env["TMPDIR"] = str(tmp)
-        result = subprocess.run([sys.executable, "-m", "contender_rank", "demo", "--json"], env=env,
-                                capture_output=True, text=True, timeout=300, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "contender_rank", "demo", "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         assert result.returncode == 0, result.stderr
         assert_cold_start_property(json.loads(result.stdout))
         assert list(tmp.iterdir()) == []
@@ -196,8 +217,14 @@ def test_demo_without_a_database_runs_and_removes_a_throwaway_cluster() -> None:
 
 
 def test_run_sh_passes_its_arguments_to_demo(admin_dsn: str) -> None:
-    result = subprocess.run([str(REPOSITORY / "run.sh"), "--json"], env={**os.environ, "DATABASE_URL": admin_dsn},
-                            capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [str(REPOSITORY / "run.sh"), "--json"],
+        env={**os.environ, "DATABASE_URL": admin_dsn},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert_cold_start_property(json.loads(result.stdout))
 
@@ -206,7 +233,9 @@ def test_demo_without_createdb_says_what_it_needs(capsys: pytest.CaptureFixture[
     role = new_database_name("nocreatedb")  # a contender_rank_ name, removed below
     with psycopg.connect(admin_dsn, autocommit=True) as admin:
         # a password, in case the server does not trust local connections (docker compose's db)
-        admin.execute(sql.SQL("CREATE ROLE {} LOGIN NOCREATEDB PASSWORD 'demo-test'").format(sql.Identifier(role)))
+        admin.execute(
+            sql.SQL("CREATE ROLE {} LOGIN NOCREATEDB PASSWORD 'demo-test'").format(sql.Identifier(role))
+        )
         try:
             before = databases(admin_dsn)
             assert main(["--dsn", make_conninfo(admin_dsn, user=role, password="demo-test"), "demo"]) == 2

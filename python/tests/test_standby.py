@@ -11,13 +11,13 @@ from pathlib import Path
 import psycopg
 import pytest
 from psycopg import errors
-from workload import BUMP, NOW, TASKS, scalar, seed
 
 from contender_rank import api
+from contender_rank.databases import create_database, new_database_name
 from contender_rank.embedded import EmbeddedPostgres, EmbeddedPostgresError, free_port
 from contender_rank.models import RankedContender
 from contender_rank.schema import migrate
-from contender_rank.databases import create_database, new_database_name
+from workload import BUMP, NOW, TASKS, scalar, seed
 
 
 class Standby:
@@ -32,14 +32,40 @@ class Standby:
 
     def start(self) -> Standby:
         # -R writes standby.signal and primary_conninfo; -X stream ships the WAL written meanwhile
-        self.primary.run("pg_basebackup", "-h", "127.0.0.1", "-p", str(self.primary.port), "-U", "postgres",
-                         "-D", self.data_dir, "-R", "-X", "stream", "-c", "fast", "--no-sync")
+        self.primary.run(
+            "pg_basebackup",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.primary.port),
+            "-U",
+            "postgres",
+            "-D",
+            self.data_dir,
+            "-R",
+            "-X",
+            "stream",
+            "-c",
+            "fast",
+            "--no-sync",
+        )
         options = " ".join(f"-c {key}={value}" for key, value in self.primary.settings.items())
         for attempt in range(5):
             self.port = free_port()
             result = self.primary.run(
-                "pg_ctl", "-D", self.data_dir, "-w", "-t", "60", "-l", self.log,
-                "-o", f"-p {self.port} -k {self.primary.socket_dir} {options}", "start", check=False)
+                "pg_ctl",
+                "-D",
+                self.data_dir,
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                self.log,
+                "-o",
+                f"-p {self.port} -k {self.primary.socket_dir} {options}",
+                "start",
+                check=False,
+            )
             if result.returncode == 0:
                 return self
             time.sleep(0.2 * (attempt + 1))  # most likely the port was taken meanwhile
@@ -72,8 +98,11 @@ def wait_for_replay(primary: psycopg.Connection, standby: psycopg.Connection, ti
 def rankings(conn: psycopg.Connection) -> dict[tuple[str, str], list[RankedContender]]:
     """Every task's ranking now and as of a moment inside the history (the window fallback)."""
     moments = {"now": NOW, "within history": NOW - timedelta(hours=30)}
-    return {(task, label): api.rank_contenders(conn, task, 100, at)
-            for task in TASKS for label, at in moments.items()}
+    return {
+        (task, label): api.rank_contenders(conn, task, 100, at)
+        for task in TASKS
+        for label, at in moments.items()
+    }
 
 
 @pytest.mark.slow
@@ -88,10 +117,10 @@ def test_hot_standby_ranks_like_the_primary_and_refuses_writes() -> None:
                 primary.execute(
                     "INSERT INTO contenders_history (contender_id, period_score, expired_at)"
                     " SELECT contender_id, 0.25 + length(contender_id) / 100.0, %(at)s FROM contenders",
-                    {"at": NOW - timedelta(hours=hours)})
+                    {"at": NOW - timedelta(hours=hours)},
+                )
 
-            with Standby(pg) as standby, psycopg.connect(standby.dsn(name),
-                                                         autocommit=True) as replica:
+            with Standby(pg) as standby, psycopg.connect(standby.dsn(name), autocommit=True) as replica:
                 assert scalar(replica, "SELECT pg_is_in_recovery()") is True
                 wait_for_replay(primary, replica)
                 before = rankings(primary)

@@ -18,8 +18,10 @@ NOW = datetime(2026, 11, 1, tzinfo=UTC)
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 RANK = "SELECT contender_id FROM rank_contenders(%(task)s, 3, %(as_of)s)"
-BUMP = ("UPDATE contenders SET total_requests_made = total_requests_made + 1,"
-        " consumed_capacity = consumed_capacity + 1 WHERE contender_id = %(contender_id)s")
+BUMP = (
+    "UPDATE contenders SET total_requests_made = total_requests_made + 1,"
+    " consumed_capacity = consumed_capacity + 1 WHERE contender_id = %(contender_id)s"
+)
 
 
 def scalar(conn: psycopg.Connection, query: str, params: dict[str, object] | None = None) -> Any:
@@ -55,8 +57,10 @@ def seed(conn: psycopg.Connection) -> list[str]:
             " FROM nodes n CROSS JOIN unnest(%(tasks)s::text[]) t(task)",
             {"tasks": list(TASKS)},
         )
-        conn.execute("INSERT INTO task_similarity (from_task, to_task, similarity)"
-                     " VALUES ('llama-70b', 'llama-8b', 0.8), ('llama-8b', 'llama-70b', 0.3)")
+        conn.execute(
+            "INSERT INTO task_similarity (from_task, to_task, similarity)"
+            " VALUES ('llama-70b', 'llama-8b', 0.8), ('llama-8b', 'llama-70b', 0.3)"
+        )
         append_history(conn, NOW - timedelta(hours=24), random.Random(1))
         with conn.cursor(row_factory=scalar_row) as cur:
             return cur.execute("SELECT contender_id FROM contenders ORDER BY contender_id").fetchall()
@@ -69,8 +73,11 @@ def append_history(conn: psycopg.Connection, expired_at: datetime, rng: random.R
         " (contender_id, node_hotkey, node_id, netuid, task, period_score, expired_at)"
         " SELECT contender_id, node_hotkey, node_id, netuid, task, %(score)s, %(expired_at)s"
         " FROM contenders WHERE task = ANY(%(tasks)s)",
-        {"score": rng.choice((None, 0.0, 1.0, rng.random())), "expired_at": expired_at,
-         "tasks": rng.sample(TASKS, rng.randint(1, len(TASKS)))},
+        {
+            "score": rng.choice((None, 0.0, 1.0, rng.random())),
+            "expired_at": expired_at,
+            "tasks": rng.sample(TASKS, rng.randint(1, len(TASKS))),
+        },
     )
 
 

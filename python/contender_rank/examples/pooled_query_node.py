@@ -40,8 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     tasks = list(sys.argv[1:] if argv is None else argv)
     dsn = os.environ.get("DATABASE_URL")
     if not dsn or not tasks:
-        print("usage: DATABASE_URL=... python -m contender_rank.examples.pooled_query_node TASK [TASK ...]",
-              file=sys.stderr)
+        print(
+            "usage: DATABASE_URL=... python -m contender_rank.examples.pooled_query_node TASK [TASK ...]",
+            file=sys.stderr,
+        )
         return 2
     for task, ranked in asyncio.run(serve(dsn, tasks)).items():
         order = ", ".join(contender.contender_id for contender in ranked) or "(no eligible contender)"

@@ -30,9 +30,14 @@ async def connect(dsn: str, timezone: str | None = None) -> Any:
 
     info = conninfo_to_dict(dsn)
     settings = {"timezone": timezone} if timezone else None
-    return await asyncpg.connect(host=info.get("host"), port=int(info["port"]) if info.get("port") else None,
-                                 user=info.get("user"), password=info.get("password"),
-                                 database=info.get("dbname"), server_settings=settings)
+    return await asyncpg.connect(
+        host=info.get("host"),
+        port=int(info["port"]) if info.get("port") else None,
+        user=info.get("user"),
+        password=info.get("password"),
+        database=info.get("dbname"),
+        server_settings=settings,
+    )
 
 
 def statement(name: str) -> str:
@@ -40,17 +45,20 @@ def statement(name: str) -> str:
     return read_named(STATEMENTS_FILE)[name]
 
 
-def period_score(total_requests_made: int, requests_429: int, requests_500: int, capacity: float,
-                 consumed_capacity: float) -> float | None:
+def period_score(
+    total_requests_made: int, requests_429: int, requests_500: int, capacity: float, consumed_capacity: float
+) -> float | None:
     """nineteen's score of a period: the share of good requests, discounted for 429s and 500s in
     proportion to the capacity left unused; None when the contender made no requests or had none."""
     if total_requests_made == 0 or capacity == 0:
         return None
     unused = max(max(capacity, 1) - consumed_capacity, 0) / max(capacity, 1)
     good = max((total_requests_made - requests_429 - requests_500) / total_requests_made, 0)
-    score = (good
-             * (1 - min(requests_429 / total_requests_made, 1) * unused)
-             * (1 - min(requests_500 / total_requests_made, 1) * unused))
+    score = (
+        good
+        * (1 - min(requests_429 / total_requests_made, 1) * unused)
+        * (1 - min(requests_500 / total_requests_made, 1) * unused)
+    )
     return max(score, 0.0)
 
 
@@ -89,24 +97,55 @@ class Validator:
         """Nodes to nodes_history, delete them all, insert the metagraph's, one statement per node."""
         await self.conn.execute(statement("nodes_to_history"))
         await self.conn.execute(statement("delete_nodes"))
-        await self.conn.executemany(statement("insert_node"), [
-            (node.hotkey, f"coldkey-{node.hotkey}", node.node_id, 0.0, node.netuid, 1.0, 1.0, 1.0, None,
-             "10.0.0.1", 4, 8091, 4, "finney", False)
-            for node in nodes])
+        await self.conn.executemany(
+            statement("insert_node"),
+            [
+                (
+                    node.hotkey,
+                    f"coldkey-{node.hotkey}",
+                    node.node_id,
+                    0.0,
+                    node.netuid,
+                    1.0,
+                    1.0,
+                    1.0,
+                    None,
+                    "10.0.0.1",
+                    4,
+                    8091,
+                    4,
+                    "finney",
+                    False,
+                )
+                for node in nodes
+            ],
+        )
 
     async def handshake(self, nodes: Iterable[Node]) -> None:
         """One UPDATE per node that answered the handshake."""
         for node in nodes:
             key = hashlib.sha256(node.hotkey.encode()).hexdigest()
-            await self.conn.execute(statement("handshake"), f"key-{key[:16]}", f"uuid-{key[16:32]}",
-                                    node.hotkey, node.netuid)
+            await self.conn.execute(
+                statement("handshake"), f"key-{key[:16]}", f"uuid-{key[16:32]}", node.hotkey, node.netuid
+            )
 
     async def score_period(self, netuid: int = 19) -> int:
         """Read the counters, score in Python, one UPDATE per contender with a score; returns how many."""
         rows = await self.conn.fetch(statement("period_counters"), netuid)
-        scores = [(score, row["contender_id"]) for row in rows
-                  if (score := period_score(row["total_requests_made"], row["requests_429"], row["requests_500"],
-                                            row["capacity"], row["consumed_capacity"])) is not None]
+        scores = [
+            (score, row["contender_id"])
+            for row in rows
+            if (
+                score := period_score(
+                    row["total_requests_made"],
+                    row["requests_429"],
+                    row["requests_500"],
+                    row["capacity"],
+                    row["consumed_capacity"],
+                )
+            )
+            is not None
+        ]
         if scores:
             await self.conn.executemany(statement("set_period_score"), scores)
         return len(scores)
@@ -124,11 +163,27 @@ class Validator:
 
     async def insert_contenders(self, contenders: Sequence[Contender]) -> None:
         """The new period's contenders, one statement execution per row."""
-        await self.conn.executemany(statement("insert_contender"), [
-            (contender.contender_id, contender.node.hotkey, contender.node.node_id, contender.node.netuid,
-             contender.task, self.validator_hotkey, contender.capacity, contender.capacity, contender.capacity,
-             0.0, 0, 0, 0)
-            for contender in contenders])
+        await self.conn.executemany(
+            statement("insert_contender"),
+            [
+                (
+                    contender.contender_id,
+                    contender.node.hotkey,
+                    contender.node.node_id,
+                    contender.node.netuid,
+                    contender.task,
+                    self.validator_hotkey,
+                    contender.capacity,
+                    contender.capacity,
+                    contender.capacity,
+                    0.0,
+                    0,
+                    0,
+                    0,
+                )
+                for contender in contenders
+            ],
+        )
 
     async def delete_old_history(self, cutoff: datetime) -> str:
         """Retention: history created before ``cutoff`` (naive UTC) goes; returns the command tag."""
@@ -159,8 +214,11 @@ class Validator:
         rows = await self.conn.fetch(statement("synthetic_selection"), task, top_x)
         if len(rows) < top_x:
             chosen = {row["contender_id"] for row in rows}
-            rows += [row for row in await self.conn.fetch(statement("synthetic_top_up"), task, top_x)
-                     if row["contender_id"] not in chosen][: top_x - len(rows)]
+            rows += [
+                row
+                for row in await self.conn.fetch(statement("synthetic_top_up"), task, top_x)
+                if row["contender_id"] not in chosen
+            ][: top_x - len(rows)]
         return list(rows)
 
     async def select_ranked(self, task: str, top_x: int = 5) -> list[Any]:

@@ -52,12 +52,16 @@ def _contenders(tasks: tuple[str, ...]) -> list[Contender]:
     return [Contender(node, task) for node in NODES for task in tasks]
 
 
-async def _serve_period(validator: Validator, tasks: tuple[str, ...], ranked: bool, tries: dict[str, int]) -> None:
+async def _serve_period(
+    validator: Validator, tasks: tuple[str, ...], ranked: bool, tries: dict[str, int]
+) -> None:
     """The query node's period: per task, QUERIES_PER_TASK queries, each trying contenders in the
     selection's order until one answers."""
     for _query in range(QUERIES_PER_TASK):
         for task in tasks:
-            chosen = await (validator.select_ranked(task, TOP_X) if ranked else validator.select_synthetic(task, TOP_X))
+            chosen = await (
+                validator.select_ranked(task, TOP_X) if ranked else validator.select_synthetic(task, TOP_X)
+            )
             for row in chosen:
                 node = int(row["node_hotkey"].removeprefix("node-"))
                 tries[row["contender_id"]] = tries.get(row["contender_id"], 0) + 1
@@ -81,8 +85,10 @@ async def _replay(dsn: str, adoption: list[str]) -> datetime:
                 # the validator installs contender_rank beside its tables, mid-stream
                 await conn.close()
                 result = migrate(dsn, progress=adoption.append)
-                adoption.append(f"adopted: migrations {', '.join(result.migrations_applied)}; state folded from "
-                                f"{result.history_rows_folded} history rows")
+                adoption.append(
+                    f"adopted: migrations {', '.join(result.migrations_applied)}; state folded from "
+                    f"{result.history_rows_folded} history rows"
+                )
                 conn = await connect(dsn)
                 validator = Validator(conn)
             await _serve_period(validator, tasks, ranked=period > ADOPTED_AFTER, tries=tries)
@@ -117,7 +123,17 @@ def run_nineteen_scenario(admin_dsn: str) -> NineteenResult:
             config: RankingConfig = api.get_config(conn)
             explained = api.explain_ranking(conn, NEW_TASK, as_of=ranked_at)
     epoch_ends = tuple((START + timedelta(hours=p)).replace(tzinfo=UTC) for p in range(1, PERIODS + 1))
-    scenario = Scenario(nodes=tuple(node.hotkey for node in NODES), epoch_ends=epoch_ends, new_task=NEW_TASK,
-                        similar_task=SIMILAR_TASK, similarity=SIMILARITY)
-    return NineteenResult(scenario=scenario, config=config, rankings=rankings, adoption=tuple(adoption),
-                          explained=tuple(explained))
+    scenario = Scenario(
+        nodes=tuple(node.hotkey for node in NODES),
+        epoch_ends=epoch_ends,
+        new_task=NEW_TASK,
+        similar_task=SIMILAR_TASK,
+        similarity=SIMILARITY,
+    )
+    return NineteenResult(
+        scenario=scenario,
+        config=config,
+        rankings=rankings,
+        adoption=tuple(adoption),
+        explained=tuple(explained),
+    )
