@@ -121,11 +121,12 @@ SELECT contender_rank.recompute_own_state(%(contender_ids)s::text[])
 SELECT count(*) AS rows FROM public.task_similarity
 
 -- name: drop_adopted_installation
--- after the triggers and the API functions: what is left of contender_rank on an adopted database
+-- after the triggers and the API functions: what is left of contender_rank on an adopted database,
+-- its schema first (its functions depend on the tables and the type beside nineteen's)
+DROP SCHEMA contender_rank CASCADE;
 DROP TABLE public.task_similarity;
 DROP TABLE public.ranking_config;
-DROP TYPE public.ranked_contender;
-DROP SCHEMA contender_rank CASCADE
+DROP TYPE public.ranked_contender
 
 -- ================================================================ the API (api.py)
 

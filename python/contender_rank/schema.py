@@ -298,13 +298,22 @@ def _declared() -> tuple[dict[str, set[str]], set[tuple[str, str, str]]]:
 def _apply_functions(
     conn: psycopg.Connection[Any], previous_api: Sequence[str]
 ) -> tuple[int, list[str], list[str]]:
-    """Apply every function file; drop the functions and triggers that no file defines any more."""
+    """Apply every function file; drop the triggers, then the functions, that no file defines any more."""
     files = function_files()
     for path in files:
         conn.execute(path.read_text())  # type: ignore[arg-type]
     functions, triggers = _declared()
-    dropped_functions: list[str] = []
     with conn.cursor(row_factory=dict_row) as cur:
+        dropped_triggers: list[str] = []
+        for row in cur.execute(queries.get("contender_rank_triggers")).fetchall():
+            if (row["trigger_name"], row["table_schema"], row["table_name"]) not in triggers:
+                cur.execute(
+                    queries.get("drop_trigger").format(
+                        trigger=sql.Identifier(row["trigger_name"]),
+                        table=sql.Identifier(row["table_schema"], row["table_name"]),
+                    )
+                )
+                dropped_triggers.append(f"{row['trigger_name']} on {row['table_schema']}.{row['table_name']}")
         stale = [
             row["signature"]
             for row in cur.execute(queries.get("functions_in_schema"), {"schema": SCHEMA})
@@ -317,18 +326,7 @@ def _apply_functions(
         ]
         for signature in stale:
             cur.execute(queries.get("drop_function").format(signature=sql.SQL(signature)))  # type: ignore[arg-type]
-            dropped_functions.append(signature)
-        dropped_triggers: list[str] = []
-        for row in cur.execute(queries.get("contender_rank_triggers")).fetchall():
-            if (row["trigger_name"], row["table_schema"], row["table_name"]) not in triggers:
-                cur.execute(
-                    queries.get("drop_trigger").format(
-                        trigger=sql.Identifier(row["trigger_name"]),
-                        table=sql.Identifier(row["table_schema"], row["table_name"]),
-                    )
-                )
-                dropped_triggers.append(f"{row['trigger_name']} on {row['table_schema']}.{row['table_name']}")
-    return len(files), dropped_functions, dropped_triggers
+    return len(files), stale, dropped_triggers
 
 
 def _api_signatures(conn: psycopg.Connection[Any]) -> list[str]:
