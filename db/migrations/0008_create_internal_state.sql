@@ -1,7 +1,8 @@
 -- The derived state, in contender_rank's own schema (created by migrate before any migration,
 -- since yoyo keeps its log there too), stored once and keyed by contender_id: contender_rank
 -- owns no column of the tables a validator writes, so it installs beside nineteen's tables and
--- leaves them exactly as they were when it is uninstalled. Only the triggers and functions in
+-- leaves them exactly as they were when it is uninstalled. Which contenders are current is never
+-- copied: contenders itself says. Only the triggers and functions in
 -- db/functions/contender_rank/30_state.sql write these tables; its opening comment is the map.
 
 CREATE TABLE contender_rank.contender_state (
@@ -12,46 +13,34 @@ CREATE TABLE contender_rank.contender_state (
     own_interval_sum  float8,
     own_interval_rows bigint,
     own_newest_at     timestamptz,
-    -- where it is while it is a current contender
-    is_current        boolean NOT NULL DEFAULT false,
-    node_hotkey       text,
-    netuid            int,
-    task              text,
-    -- what it borrows there from similar tasks (NULL: nothing)
+    -- what it borrows on its node from similar tasks, as of the last settle of that node (NULL:
+    -- nothing); read only while the contender is in contenders and its node is not stale
     similar_interval  bigint,
     similar_metric    float8,
     similar_newest_at timestamptz,
     CONSTRAINT own_state_complete CHECK (
         (own_interval IS NULL) = (own_base IS NULL) AND (own_interval IS NULL) = (own_interval_sum IS NULL)
-        AND (own_interval IS NULL) = (own_interval_rows IS NULL) AND (own_interval IS NULL) = (own_newest_at IS NULL)),
-    CONSTRAINT current_contender_is_placed CHECK (
-        NOT is_current OR (node_hotkey IS NOT NULL AND netuid IS NOT NULL AND task IS NOT NULL)),
-    CONSTRAINT row_has_a_reason_to_exist CHECK (is_current OR own_interval IS NOT NULL)
+        AND (own_interval IS NULL) = (own_interval_rows IS NULL) AND (own_interval IS NULL) = (own_newest_at IS NULL))
 ) WITH (fillfactor = 80);
--- the current contenders of a node, and the one serving a given task there: whom a contender
--- borrows from
-CREATE INDEX contender_state_node_task_idx ON contender_rank.contender_state (node_hotkey, netuid, task) WHERE is_current;
 COMMENT ON TABLE contender_rank.contender_state IS
-    'Derived, never edited by hand: one row per contender id that has history or is current. The own metric, as a '
-    'running decayed sum, outlives the contender (a validator re-creates contenders every period; their history '
-    'stays), and so does the row: its size stays steady from period to period. The own metric at interval '
-    'K >= own_interval is (own_base + own_interval_sum / own_interval_rows) * f^(K - own_interval).';
+    'Derived, never edited by hand: one row per contender id with history or a settled similar metric. The own '
+    'metric, as a running decayed sum, outlives the contender (a validator re-creates contenders every period; '
+    'their history stays), and so does the row: the table''s size stays steady from period to period. The own '
+    'metric at interval K >= own_interval is (own_base + own_interval_sum / own_interval_rows) * f^(K - own_interval).';
 COMMENT ON COLUMN contender_rank.contender_state.own_interval IS
     'Newest decay interval that holds a history row of the contender; NULL when it has no history.';
 COMMENT ON COLUMN contender_rank.contender_state.own_base IS
     'Decayed sum of the interval means before own_interval, valued at own_interval.';
 COMMENT ON COLUMN contender_rank.contender_state.own_interval_sum IS
-    'Sum of period_score (NULL as 0) over the rows in own_interval.';
+    'Sum of period_score (NULL and non-finite as 0) over the rows in own_interval.';
 COMMENT ON COLUMN contender_rank.contender_state.own_interval_rows IS 'Number of history rows in own_interval.';
 COMMENT ON COLUMN contender_rank.contender_state.own_newest_at IS
     'Newest expired_at folded in; a ranking as of an earlier time uses the definition from history instead.';
-COMMENT ON COLUMN contender_rank.contender_state.is_current IS
-    'The contender is in contenders now; node_hotkey, netuid and task then say where.';
 COMMENT ON COLUMN contender_rank.contender_state.similar_interval IS
     'Interval index at which similar_metric is valued; NULL when nothing is borrowed.';
 COMMENT ON COLUMN contender_rank.contender_state.similar_metric IS
     'Sum over the other current contenders of the same node of similarity(their task -> this task) * their own '
-    'metric, valued at similar_interval.';
+    'metric, valued at similar_interval; as of the last settle of the node.';
 COMMENT ON COLUMN contender_rank.contender_state.similar_newest_at IS
     'Newest expired_at among the history behind similar_metric.';
 

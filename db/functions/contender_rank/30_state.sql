@@ -1,52 +1,50 @@
 -- =================================================================================================
 -- The state machinery: how rank_contenders answers from one row per contender instead of history.
 -- Read top to bottom. The tables are in db/migrations/0008_create_internal_state.sql, the arithmetic
--- (interval_index, interval_mean, decayed, scaled, as_utc) in 10_arithmetic.sql, and the definition
--- this state must always equal, from history alone, in 20_definition.sql.
+-- (interval_index, interval_mean, decayed, scaled, usable_score, as_utc) in 10_arithmetic.sql, and the
+-- definition this state must always equal, from history alone, in 20_definition.sql.
 --
 -- WHAT IS KEPT
---   contender_state   one row per contender id that has history or is current:
+--   contender_state   one row per contender id:
 --     own_*           its own metric as a running decayed sum, own_base + own_interval_sum /
 --                     own_interval_rows, valued at its newest interval own_interval. It outlives the
---                     contender (a validator deletes and re-inserts its contenders every period and their
---                     history stays); so does the row, and the table's size holds steady from period to
---                     period, which keeps the planner's statistics true while contenders empties and refills.
---     is_current      it is in contenders now, at node_hotkey / netuid, serving task (indexed by node and
---                     task, so the contender a node has for a task is found without touching the
---                     validator's tables).
---     similar_*       what it borrows there from similar tasks, valued at similar_interval.
---   stale_nodes       nodes whose similar metrics the writing transaction still has to recompute.
+--                     contender (a validator deletes and re-inserts its contenders every period, and
+--                     their history stays); so does the row, and the table's size holds steady from
+--                     period to period.
+--     similar_*       what it borrows on its node from similar tasks, as of the last settle of the node.
+--   stale_nodes       nodes whose similar metrics the writing transaction still has to settle.
+--   Which contenders are current, and where, is never copied: contenders itself says.
 --
 -- MAP: a write, the trigger it fires, what that does
 --   INSERT INTO contenders_history     contenders_history_after_insert (per statement): fold the new rows
---       into own_*. A contender whose new rows all fall in one interval at or after its newest moves its
---       running sum forward in O(1); any other (late rows, rows spanning intervals) is recomputed from
---       its history (recompute_own_state). Then mark_stale() the nodes where they are current.
+--       into own_*. A contender whose new rows all fall in one interval at or after its newest moves
+--       its running sum forward in O(1); any other (late rows, rows spanning intervals) is recomputed
+--       from its history (recompute_own_state). Then mark_stale() the nodes where they are current.
 --   UPDATE, DELETE contenders_history  contenders_history_after_change (per statement):
 --       recompute_own_state() of the touched contenders, mark_stale().
 --   TRUNCATE contenders_history        contenders_history_after_truncate: rebuild_state().
 --   INSERT INTO contenders             contenders_after_insert (per row; nineteen inserts one row per
---       statement, 4,096 of them in one transaction): place_contender() marks it current and its node
---       stale. Nothing else: the work waits for COMMIT.
---   DELETE FROM contenders             contenders_after_delete (per statement): forget_contenders()
---       marks their nodes stale and them no longer current (a row kept for nothing else goes).
+--       statement, 4,096 of them in one transaction): its node is stale. Nothing else: the work waits
+--       for COMMIT.
+--   DELETE FROM contenders             contenders_after_delete (per statement): their nodes are stale.
 --   UPDATE contenders SET contender_id, node_hotkey, netuid or task
---                                      contenders_after_move (per row): forget, then place.
---   TRUNCATE contenders                contenders_after_truncate: forget them all.
+--                                      contenders_after_move (per row): the old node and the new one
+--                                      are stale.
 --   INSERT, UPDATE, DELETE, TRUNCATE task_similarity
 --                                      task_similarity_after_change: every node with a contender is stale.
 --   UPDATE ranking_config (decay_interval or decay_factor)
 --                                      ranking_config_after_update: rebuild_state().
 --   COMMIT of any of these             stale_nodes_settle, a constraint trigger deferred to COMMIT: the
---       similar metric of every current contender on a stale node is recomputed at once (stale_similar()),
---       and stale_nodes is emptied. So every committed state is settled, whatever the write pattern,
---       and a refresh of 4,096 contenders costs one set-based pass instead of 4,096 small ones.
---   Nothing fires on the per-request counters, on period_score, or on nodes: rank_contenders reads
---   those live, from the validator's own rows.
+--       similar metric of every current contender on a stale node is recomputed at once
+--       (stale_similar()), and stale_nodes is emptied. Every committed state is settled, whatever the
+--       write pattern, and a refresh of 4,096 contenders costs one set-based pass, not 4,096 small ones.
+--   Nothing fires on the per-request counters, on period_score, on TRUNCATE of contenders (the next
+--   contenders inserted mark their nodes) or on nodes: rank_contenders reads those live.
 --
--- READING (task_contenders, at the end): own metric from own_*, similar metric from similar_*; for a
---   contender on a stale node (only the writing transaction itself can see one) the similar metric is
---   computed as it is read, by the same stale_similar() that settles it, so it is exact there too.
+-- READING (task_contenders, at the end): the contenders of the task from contenders, the own metric
+--   from own_*, the similar metric from similar_*; on a stale node (only the writing transaction itself
+--   can see one) the similar metric is computed as it is read, by the same stale_similar() that
+--   settles it, so it is exact there too.
 --
 -- LOCKS
 --   Every trigger takes lock_state() before anything else: one transaction-scoped advisory lock, so
@@ -60,14 +58,20 @@
 --   every name qualified): the validator's role writes its own tables and the derived state follows,
 --   with no grant on contender_rank. EXECUTE on every function here is revoked from PUBLIC, so nobody
 --   can bind them to a table of their own.
+--
+-- Every function a trigger calls per row is PL/pgSQL: it keeps its plans for the session, where a
+-- SQL-language function would plan its statements again at every call (4,096 times in one refresh).
 -- =================================================================================================
 
 CREATE OR REPLACE FUNCTION contender_rank.lock_state()
 RETURNS void
-LANGUAGE sql VOLATILE
-BEGIN ATOMIC
-    SELECT pg_catalog.pg_advisory_xact_lock(8243061957233154049);
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM pg_catalog.pg_advisory_xact_lock(8243061957233154049);
 END;
+$$;
 
 COMMENT ON FUNCTION contender_rank.lock_state() IS
     'Takes the transaction-scoped advisory lock that serialises every writer of the derived state.';
@@ -122,22 +126,23 @@ BEGIN
         FROM with_newest w
         GROUP BY w.contender_id
     ),
-    -- contenders whose history is all gone: a current one keeps its row without an own metric...
+    -- contenders whose history is all gone: a current one keeps its row (for its similar metric)
+    -- without an own metric...
     cleared AS (
         UPDATE contender_rank.contender_state s
         SET own_interval = NULL, own_base = NULL, own_interval_sum = NULL, own_interval_rows = NULL,
             own_newest_at = NULL
         WHERE s.contender_id IN (SELECT unnest(v_ids))
-          AND s.is_current
           AND s.own_interval IS NOT NULL
           AND s.contender_id NOT IN (SELECT f.contender_id FROM folded f)
+          AND s.contender_id IN (SELECT c.contender_id FROM public.contenders c)
     ),
-    -- ...and a row that was only there for its history goes
+    -- ...and the row of one that is not current goes
     removed AS (
         DELETE FROM contender_rank.contender_state s
         WHERE s.contender_id IN (SELECT unnest(v_ids))
-          AND NOT s.is_current
           AND s.contender_id NOT IN (SELECT f.contender_id FROM folded f)
+          AND s.contender_id NOT IN (SELECT c.contender_id FROM public.contenders c)
     )
     INSERT INTO contender_rank.contender_state AS s
         (contender_id, own_interval, own_base, own_interval_sum, own_interval_rows, own_newest_at)
@@ -158,9 +163,9 @@ COMMENT ON FUNCTION contender_rank.recompute_own_state(text[]) IS
 -- What every current contender on a stale node borrows: over the other current contenders on its
 -- node, similarity(their task -> its task) * their own metric, each valued at the newest interval
 -- among them, summed in a fixed order (float addition is not associative, and contenders whose
--- metrics are equal must stay exactly equal so that contender_id alone breaks their tie). A row
--- for each such contender, NULLs when it borrows nothing. The one definition both the settle and
--- the read of a stale node use; set-based, so settling a whole refresh is a few hash joins.
+-- metrics are equal must stay exactly equal so that contender_id alone breaks their tie). A row for
+-- each such contender, NULLs when it borrows nothing. The one definition both the settle and the read
+-- of a stale node use; set-based, so settling a whole refresh is a few hash joins.
 CREATE OR REPLACE FUNCTION contender_rank.stale_similar()
 RETURNS TABLE (contender_id text, similar_interval bigint, similar_metric float8, similar_newest_at timestamptz)
 LANGUAGE sql STABLE PARALLEL SAFE
@@ -168,10 +173,9 @@ BEGIN ATOMIC
     WITH targets AS (
         SELECT t.contender_id, t.node_hotkey, t.netuid, t.task
         FROM contender_rank.stale_nodes stale
-        JOIN contender_rank.contender_state t
+        JOIN public.contenders t
           ON t.node_hotkey = stale.node_hotkey
          AND t.netuid = stale.netuid
-         AND t.is_current
     ),
     -- the similar tasks each target borrows from...
     pairs AS (
@@ -181,20 +185,19 @@ BEGIN ATOMIC
           ON ts.to_task = target.task
          AND ts.similarity > 0
     ),
-    -- ...and the contender serving that task on the same node, if it has a history to lend (never
-    -- the target itself: a task is never similar to itself)
+    -- ...the contenders serving them on the same node (never the target itself: a task is never
+    -- similar to itself), and their own metrics
     lent AS (
-        SELECT p.contender_id, p.similarity, source.own_interval, source.own_newest_at,
-               source.own_base + contender_rank.interval_mean(source.own_interval_sum, source.own_interval_rows)
-                   AS own_value,
-               max(source.own_interval) OVER (PARTITION BY p.contender_id) AS ref_k
+        SELECT p.contender_id, p.similarity, own.own_interval, own.own_newest_at,
+               own.own_base + contender_rank.interval_mean(own.own_interval_sum, own.own_interval_rows) AS own_value,
+               max(own.own_interval) OVER (PARTITION BY p.contender_id) AS ref_k
         FROM pairs p
-        JOIN contender_rank.contender_state source
+        JOIN targets source
           ON source.node_hotkey = p.node_hotkey
          AND source.netuid = p.netuid
          AND source.task = p.from_task
-         AND source.is_current
-        WHERE source.own_interval IS NOT NULL
+        JOIN contender_rank.contender_state own ON own.contender_id = source.contender_id
+        WHERE own.own_interval IS NOT NULL
     ),
     -- the factor as a joined column, not a sub-select: a function whose argument holds a
     -- sub-select is never inlined, and decayed() would be called once per row
@@ -220,22 +223,24 @@ COMMENT ON FUNCTION contender_rank.stale_similar() IS
 -- contenders borrow.
 CREATE OR REPLACE FUNCTION contender_rank.mark_stale(contender_ids text[])
 RETURNS void
-LANGUAGE sql VOLATILE
-BEGIN ATOMIC
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
     INSERT INTO contender_rank.stale_nodes (node_hotkey, netuid)
-    SELECT DISTINCT s.node_hotkey, s.netuid
-    FROM contender_rank.contender_state s
-    WHERE s.contender_id IN (SELECT unnest(mark_stale.contender_ids))
-      AND s.is_current
+    SELECT DISTINCT c.node_hotkey, c.netuid
+    FROM public.contenders c
+    WHERE c.contender_id IN (SELECT unnest(mark_stale.contender_ids))
     ON CONFLICT DO NOTHING;
 END;
+$$;
 
 COMMENT ON FUNCTION contender_rank.mark_stale(text[]) IS
     'Marks stale the nodes where these contenders are current. Call with lock_state() held.';
 
--- At COMMIT (deferred): every current contender on a stale node gets its similar metric recomputed,
--- and stale_nodes is emptied. One event per stale node fires it; the first does the work, the rest
--- find nothing to do.
+-- At COMMIT (deferred): every current contender on a stale node gets its similar metric, and
+-- stale_nodes is emptied. One event per stale node fires it; the first does the work, the rest find
+-- nothing to do.
 CREATE OR REPLACE FUNCTION contender_rank.stale_nodes_settle()
 RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -253,15 +258,16 @@ BEGIN
         RETURN NULL;
     END IF;
     PERFORM contender_rank.lock_state();
-    UPDATE contender_rank.contender_state t
-    SET similar_interval = fresh.similar_interval,
-        similar_metric = fresh.similar_metric,
-        similar_newest_at = fresh.similar_newest_at
+    INSERT INTO contender_rank.contender_state AS s (contender_id, similar_interval, similar_metric, similar_newest_at)
+    SELECT fresh.contender_id, fresh.similar_interval, fresh.similar_metric, fresh.similar_newest_at
     FROM contender_rank.stale_similar() fresh
-    WHERE t.contender_id = fresh.contender_id
-      -- rewriting an unchanged row would only leave a dead tuple
-      AND (t.similar_interval, t.similar_metric, t.similar_newest_at)
-          IS DISTINCT FROM (fresh.similar_interval, fresh.similar_metric, fresh.similar_newest_at);
+    ON CONFLICT ON CONSTRAINT contender_state_pkey DO UPDATE
+    SET similar_interval = EXCLUDED.similar_interval,
+        similar_metric = EXCLUDED.similar_metric,
+        similar_newest_at = EXCLUDED.similar_newest_at
+    -- rewriting an unchanged row would only leave a dead tuple
+    WHERE (s.similar_interval, s.similar_metric, s.similar_newest_at)
+          IS DISTINCT FROM (EXCLUDED.similar_interval, EXCLUDED.similar_metric, EXCLUDED.similar_newest_at);
     DELETE FROM contender_rank.stale_nodes;
     RETURN NULL;
 END;
@@ -278,56 +284,12 @@ CREATE CONSTRAINT TRIGGER stale_nodes_settle
     DEFERRABLE INITIALLY DEFERRED
     FOR EACH ROW EXECUTE FUNCTION contender_rank.stale_nodes_settle();
 
--- ================================================================ current contenders
-
--- A contender that is now current: marked so where it is, and its node stale. An upsert, so a state
--- out of step with the table never makes the validator's INSERT fail.
-CREATE OR REPLACE FUNCTION contender_rank.place_contender(contender_id text, node_hotkey text, netuid int, task text)
-RETURNS void
-LANGUAGE sql VOLATILE
-BEGIN ATOMIC
-    INSERT INTO contender_rank.contender_state AS s (contender_id, is_current, node_hotkey, netuid, task)
-    VALUES (place_contender.contender_id, true, place_contender.node_hotkey, place_contender.netuid,
-            place_contender.task)
-    ON CONFLICT ON CONSTRAINT contender_state_pkey DO UPDATE
-    SET is_current = true, node_hotkey = EXCLUDED.node_hotkey, netuid = EXCLUDED.netuid, task = EXCLUDED.task;
-    INSERT INTO contender_rank.stale_nodes (node_hotkey, netuid)
-    VALUES (place_contender.node_hotkey, place_contender.netuid)
-    ON CONFLICT DO NOTHING;
-END;
-
-COMMENT ON FUNCTION contender_rank.place_contender(text, text, int, text) IS
-    'Marks a contender current where it is, and its node stale. Call with lock_state() held.';
-
--- Contenders that are no longer current: their nodes marked stale, then they are marked not current
--- (a row kept for nothing else goes; the own metric stays for when they come back).
-CREATE OR REPLACE FUNCTION contender_rank.forget_contenders(contender_ids text[])
-RETURNS void
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    PERFORM contender_rank.mark_stale(forget_contenders.contender_ids);
-    DELETE FROM contender_rank.contender_state s
-    WHERE s.contender_id IN (SELECT unnest(forget_contenders.contender_ids))
-      AND s.own_interval IS NULL;
-    UPDATE contender_rank.contender_state s
-    SET is_current = false, node_hotkey = NULL, netuid = NULL, task = NULL,
-        similar_interval = NULL, similar_metric = NULL, similar_newest_at = NULL
-    WHERE s.contender_id IN (SELECT unnest(forget_contenders.contender_ids))
-      AND s.is_current;
-END;
-$$;
-
-COMMENT ON FUNCTION contender_rank.forget_contenders(text[]) IS
-    'Marks contenders no longer current and their nodes stale. Call with lock_state() held.';
-
 -- ================================================================ from scratch
 
--- Everything from the tables: which contenders are current, every own metric from history, every
--- node stale (settled at COMMIT). Runs by itself when the decay settings change or history is
--- truncated; migrate runs the same steps, folding history in parts with progress, when it adopts a
--- database or the definitions behind the state change.
+-- Everything from the tables: every own metric from history, every node stale (settled at COMMIT).
+-- Runs by itself when the decay settings change or history is truncated; migrate runs the same
+-- steps, folding history in parts with progress, when it adopts a database or the definitions
+-- behind the state change.
 CREATE OR REPLACE FUNCTION contender_rank.rebuild_state()
 RETURNS void
 LANGUAGE plpgsql VOLATILE
@@ -350,9 +312,6 @@ AS $$
 BEGIN
     PERFORM contender_rank.lock_state();
     DELETE FROM contender_rank.contender_state;
-    INSERT INTO contender_rank.contender_state (contender_id, is_current, node_hotkey, netuid, task)
-    SELECT c.contender_id, true, c.node_hotkey, c.netuid, c.task
-    FROM public.contenders c;
     INSERT INTO contender_rank.stale_nodes (node_hotkey, netuid)
     SELECT DISTINCT c.node_hotkey, c.netuid
     FROM public.contenders c
@@ -361,8 +320,7 @@ END;
 $$;
 
 COMMENT ON FUNCTION contender_rank.start_rebuild() IS
-    'The first step of rebuild_state(): the lock, one row per current contender with no metric yet, every node '
-    'stale.';
+    'The first step of rebuild_state(): the lock, no state, every node with a contender stale.';
 
 -- ================================================================ triggers on contenders_history
 
@@ -379,54 +337,62 @@ BEGIN
     PERFORM contender_rank.lock_state();
     SELECT rc.decay_interval, rc.decay_factor INTO v_interval, v_factor FROM public.ranking_config rc;
 
+    WITH batch AS (
+        -- each contender's new rows; a row without a finite expired_at is in no interval: ignored
+        -- (ranking_status() counts them)
+        SELECT n.contender_id,
+               contender_rank.interval_index(min(contender_rank.as_utc(n.expired_at)), v_interval) AS first_k,
+               contender_rank.interval_index(max(contender_rank.as_utc(n.expired_at)), v_interval) AS last_k,
+               sum(contender_rank.usable_score(n.period_score)) AS score_sum,
+               count(*) AS row_count,
+               max(contender_rank.as_utc(n.expired_at)) AS newest_at
+        FROM new_rows n
+        WHERE isfinite(n.expired_at)
+        GROUP BY n.contender_id
+    ),
     -- contenders the running fold cannot absorb: new rows in several intervals, or before its newest
-    v_late := ARRAY(
-        SELECT batch.contender_id
-        FROM (SELECT n.contender_id,
-                     min(contender_rank.interval_index(contender_rank.as_utc(n.expired_at), v_interval)) AS first_k,
-                     max(contender_rank.interval_index(contender_rank.as_utc(n.expired_at), v_interval)) AS last_k
-              FROM new_rows n
-              WHERE isfinite(n.expired_at)
-              GROUP BY n.contender_id) batch
-        LEFT JOIN contender_rank.contender_state s ON s.contender_id = batch.contender_id
-        WHERE batch.first_k <> batch.last_k
-           OR batch.first_k < s.own_interval);
-
+    late AS (
+        SELECT b.contender_id
+        FROM batch b
+        LEFT JOIN contender_rank.contender_state s ON s.contender_id = b.contender_id
+        WHERE b.first_k <> b.last_k
+           OR b.first_k < s.own_interval
+    ),
     -- the running fold: move the sum forward to the new interval, or add to the current one
-    INSERT INTO contender_rank.contender_state AS s
-        (contender_id, own_interval, own_base, own_interval_sum, own_interval_rows, own_newest_at)
-    SELECT n.contender_id,
-           contender_rank.interval_index(min(contender_rank.as_utc(n.expired_at)), v_interval),
-           0,
-           sum(contender_rank.usable_score(n.period_score)),
-           count(*),
-           max(contender_rank.as_utc(n.expired_at))
-    FROM new_rows n
-    -- a row without a finite expired_at is in no interval: ignored (ranking_status() counts them)
-    WHERE isfinite(n.expired_at)
-      AND n.contender_id NOT IN (SELECT unnest(v_late))
-    GROUP BY n.contender_id
-    ON CONFLICT ON CONSTRAINT contender_state_pkey DO UPDATE
-    SET own_base = CASE
-            WHEN s.own_interval IS NULL OR s.own_interval = EXCLUDED.own_interval THEN coalesce(s.own_base, 0)
-            ELSE contender_rank.decayed(s.own_base + contender_rank.interval_mean(s.own_interval_sum,
-                                                                                  s.own_interval_rows),
-                                        v_factor, EXCLUDED.own_interval - s.own_interval)
-        END,
-        own_interval_sum = CASE WHEN s.own_interval = EXCLUDED.own_interval
-                                THEN s.own_interval_sum + EXCLUDED.own_interval_sum
-                                ELSE EXCLUDED.own_interval_sum END,
-        own_interval_rows = CASE WHEN s.own_interval = EXCLUDED.own_interval
-                                 THEN s.own_interval_rows + EXCLUDED.own_interval_rows
-                                 ELSE EXCLUDED.own_interval_rows END,
-        own_interval = EXCLUDED.own_interval,
-        own_newest_at = greatest(s.own_newest_at, EXCLUDED.own_newest_at);
+    folded AS (
+        INSERT INTO contender_rank.contender_state AS s
+            (contender_id, own_interval, own_base, own_interval_sum, own_interval_rows, own_newest_at)
+        SELECT b.contender_id, b.first_k, 0, b.score_sum, b.row_count, b.newest_at
+        FROM batch b
+        WHERE b.contender_id NOT IN (SELECT l.contender_id FROM late l)
+        ON CONFLICT ON CONSTRAINT contender_state_pkey DO UPDATE
+        SET own_base = CASE
+                WHEN s.own_interval IS NULL OR s.own_interval = EXCLUDED.own_interval THEN coalesce(s.own_base, 0)
+                ELSE contender_rank.decayed(s.own_base + contender_rank.interval_mean(s.own_interval_sum,
+                                                                                      s.own_interval_rows),
+                                            v_factor, EXCLUDED.own_interval - s.own_interval)
+            END,
+            own_interval_sum = CASE WHEN s.own_interval = EXCLUDED.own_interval
+                                    THEN s.own_interval_sum + EXCLUDED.own_interval_sum
+                                    ELSE EXCLUDED.own_interval_sum END,
+            own_interval_rows = CASE WHEN s.own_interval = EXCLUDED.own_interval
+                                     THEN s.own_interval_rows + EXCLUDED.own_interval_rows
+                                     ELSE EXCLUDED.own_interval_rows END,
+            own_interval = EXCLUDED.own_interval,
+            own_newest_at = greatest(s.own_newest_at, EXCLUDED.own_newest_at)
+    )
+    SELECT ARRAY(SELECT l.contender_id FROM late l) INTO v_late;
 
     IF cardinality(v_late) > 0 THEN
         PERFORM contender_rank.recompute_own_state(v_late);
     END IF;
-    PERFORM contender_rank.mark_stale(ARRAY(SELECT DISTINCT n.contender_id FROM new_rows n
-                                            WHERE isfinite(n.expired_at)));
+
+    -- the nodes where they are current (mark_stale(), as one semi-join with the new rows)
+    INSERT INTO contender_rank.stale_nodes (node_hotkey, netuid)
+    SELECT DISTINCT c.node_hotkey, c.netuid
+    FROM public.contenders c
+    WHERE c.contender_id IN (SELECT n.contender_id FROM new_rows n WHERE isfinite(n.expired_at))
+    ON CONFLICT DO NOTHING;
     RETURN NULL;
 END;
 $$;
@@ -495,22 +461,23 @@ CREATE OR REPLACE TRIGGER contenders_history_after_truncate
 
 -- ================================================================ triggers on contenders
 
+-- Per row, and as little as can be: one statement, most often a no-op (the node is already stale).
 CREATE OR REPLACE FUNCTION contender_rank.contenders_after_insert()
 RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
--- fired once per inserted row, often thousands of times in one transaction: plan once
-SET plan_cache_mode = force_generic_plan
 AS $$
 BEGIN
     PERFORM contender_rank.lock_state();
-    PERFORM contender_rank.place_contender(NEW.contender_id, NEW.node_hotkey, NEW.netuid, NEW.task);
+    INSERT INTO contender_rank.stale_nodes (node_hotkey, netuid)
+    VALUES (NEW.node_hotkey, NEW.netuid)
+    ON CONFLICT DO NOTHING;
     RETURN NULL;
 END;
 $$;
 
 COMMENT ON FUNCTION contender_rank.contenders_after_insert() IS
-    'Trigger: a new contender is marked current and its node stale.';
+    'Trigger: a new contender''s node is stale.';
 
 CREATE OR REPLACE TRIGGER contenders_after_insert
     AFTER INSERT ON public.contenders
@@ -523,13 +490,16 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     PERFORM contender_rank.lock_state();
-    PERFORM contender_rank.forget_contenders(ARRAY(SELECT o.contender_id FROM old_rows o));
+    INSERT INTO contender_rank.stale_nodes (node_hotkey, netuid)
+    SELECT DISTINCT o.node_hotkey, o.netuid
+    FROM old_rows o
+    ON CONFLICT DO NOTHING;
     RETURN NULL;
 END;
 $$;
 
 COMMENT ON FUNCTION contender_rank.contenders_after_delete() IS
-    'Trigger: deleted contenders are no longer current; their nodes are stale.';
+    'Trigger: the nodes of deleted contenders are stale.';
 
 CREATE OR REPLACE TRIGGER contenders_after_delete
     AFTER DELETE ON public.contenders
@@ -543,14 +513,15 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     PERFORM contender_rank.lock_state();
-    PERFORM contender_rank.forget_contenders(ARRAY[OLD.contender_id]);
-    PERFORM contender_rank.place_contender(NEW.contender_id, NEW.node_hotkey, NEW.netuid, NEW.task);
+    INSERT INTO contender_rank.stale_nodes (node_hotkey, netuid)
+    VALUES (OLD.node_hotkey, OLD.netuid), (NEW.node_hotkey, NEW.netuid)
+    ON CONFLICT DO NOTHING;
     RETURN NULL;
 END;
 $$;
 
 COMMENT ON FUNCTION contender_rank.contenders_after_move() IS
-    'Trigger: a contender whose id, node or task changed is forgotten where it was and placed where it is.';
+    'Trigger: when a contender''s id, node or task changes, the node it left and the node it is on are stale.';
 
 CREATE OR REPLACE TRIGGER contenders_after_move
     AFTER UPDATE OF contender_id, node_hotkey, netuid, task ON public.contenders
@@ -558,26 +529,6 @@ CREATE OR REPLACE TRIGGER contenders_after_move
     WHEN (OLD.contender_id IS DISTINCT FROM NEW.contender_id OR OLD.node_hotkey IS DISTINCT FROM NEW.node_hotkey
           OR OLD.netuid IS DISTINCT FROM NEW.netuid OR OLD.task IS DISTINCT FROM NEW.task)
     EXECUTE FUNCTION contender_rank.contenders_after_move();
-
-CREATE OR REPLACE FUNCTION contender_rank.contenders_after_truncate()
-RETURNS trigger
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    PERFORM contender_rank.lock_state();
-    PERFORM contender_rank.forget_contenders(ARRAY(
-        SELECT s.contender_id FROM contender_rank.contender_state s WHERE s.is_current));
-    RETURN NULL;
-END;
-$$;
-
-COMMENT ON FUNCTION contender_rank.contenders_after_truncate() IS
-    'Trigger: after TRUNCATE of contenders, no contender is current.';
-
-CREATE OR REPLACE TRIGGER contenders_after_truncate
-    AFTER TRUNCATE ON public.contenders
-    FOR EACH STATEMENT EXECUTE FUNCTION contender_rank.contenders_after_truncate();
 
 -- ================================================================ triggers on the settings
 
@@ -589,14 +540,16 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     PERFORM contender_rank.lock_state();
-    PERFORM contender_rank.mark_stale(ARRAY(
-        SELECT s.contender_id FROM contender_rank.contender_state s WHERE s.is_current));
+    INSERT INTO contender_rank.stale_nodes (node_hotkey, netuid)
+    SELECT DISTINCT c.node_hotkey, c.netuid
+    FROM public.contenders c
+    ON CONFLICT DO NOTHING;
     RETURN NULL;
 END;
 $$;
 
 COMMENT ON FUNCTION contender_rank.task_similarity_after_change() IS
-    'Trigger: after any change to task_similarity, every node with a current contender is stale.';
+    'Trigger: after any change to task_similarity, every node with a contender is stale.';
 
 CREATE OR REPLACE TRIGGER task_similarity_after_change
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON public.task_similarity
@@ -630,9 +583,9 @@ CREATE OR REPLACE TRIGGER ranking_config_after_update
 -- Every contender of the task with what decides its place: the validator's contender and node rows,
 -- read live (requests, capacity, handshake), and its contender_state row, each metric valued at
 -- as_of. On a stale node (seen only inside the transaction that made it stale) the similar metric is
--- computed as it is read, by stale_similar(). When the state already holds history stamped after as_of, the metric
--- comes from the definition instead (20_definition.sql). A plain SQL function without settings, so
--- the planner inlines it into rank_contenders and explain_ranking.
+-- computed as it is read, by stale_similar(). When the state already holds history stamped after
+-- as_of, the metric comes from the definition instead (20_definition.sql). A plain SQL function
+-- without settings, so the planner inlines it into rank_contenders and explain_ranking.
 CREATE OR REPLACE FUNCTION contender_rank.task_contenders(task text, as_of timestamptz)
 RETURNS TABLE (contender_id text, node_hotkey text, node_id int, total_requests_made int, capacity float8,
                capacity_left boolean, node_found boolean, handshaken boolean,

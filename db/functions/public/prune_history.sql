@@ -41,14 +41,12 @@ BEGIN
          FROM (SELECT sum(ts.similarity) AS total FROM public.task_similarity ts GROUP BY ts.to_task) per_task),
         (SELECT coalesce(max(per_contender.total), 0)
          FROM (SELECT sum(ts.similarity) AS total
-               FROM contender_rank.contender_state target
-               JOIN contender_rank.contender_state source
+               FROM public.contenders target
+               JOIN public.contenders source
                  ON source.node_hotkey = target.node_hotkey
                 AND source.netuid = target.netuid
-                AND source.is_current
                 AND source.contender_id <> target.contender_id
                JOIN public.task_similarity ts ON ts.from_task = source.task AND ts.to_task = target.task
-               WHERE target.is_current
                GROUP BY target.contender_id) per_contender))
     INTO v_similar_sum;
 

@@ -10,7 +10,11 @@ SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     SELECT i.layout, i.version,
            (SELECT count(*) FROM public.contenders),
-           (SELECT count(*) FROM contender_rank.contender_state s WHERE s.is_current),
+           -- a contender is covered by a row of its own, or by its node waiting to be settled at COMMIT
+           (SELECT count(*) FROM public.contenders c
+            WHERE EXISTS (SELECT FROM contender_rank.contender_state s WHERE s.contender_id = c.contender_id)
+               OR EXISTS (SELECT FROM contender_rank.stale_nodes n
+                          WHERE n.node_hotkey = c.node_hotkey AND n.netuid = c.netuid)),
            history.total, history.ignored,
            (SELECT count(*) FROM contender_rank.contender_state s WHERE s.own_interval IS NOT NULL),
            (SELECT max(s.own_newest_at) FROM contender_rank.contender_state s),

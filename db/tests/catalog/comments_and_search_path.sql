@@ -35,8 +35,7 @@ SELECT is(ARRAY(SELECT c.oid::regclass::text FROM pg_class c
           '{}'::text[], 'every table contender_rank created has a COMMENT');
 SELECT is(ARRAY(SELECT a.attname::text FROM pg_attribute a
                 WHERE a.attrelid = 'contender_rank.contender_state'::regclass AND a.attnum > 0 AND NOT a.attisdropped
-                  -- the placement columns are described together, by is_current's comment
-                  AND a.attname NOT IN ('contender_id', 'node_hotkey', 'netuid', 'task')
+                  AND a.attname <> 'contender_id'
                   AND col_description(a.attrelid, a.attnum) IS NULL ORDER BY 1),
           '{}'::text[], 'every column of the derived state says what it holds');
 SELECT is(ARRAY(SELECT a.attname::text FROM pg_attribute a

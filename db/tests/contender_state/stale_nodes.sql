@@ -26,9 +26,8 @@ SELECT tests.add_history('c-z', 0.8, '2024-01-02 10:00:00+00');
 SELECT tests.add_history('c-y', 0.4, '2024-01-02 10:10:00+00');
 SELECT ok(tests.close_to((tests.ranked('c-x', '2024-01-02 10:30:00+00')).similar_metric, 0.92, 1e-12),
           'unsettled: right after the writes the ranking already holds what c-x borrows (0.8 + 0.3 * 0.4)');
-SELECT is((SELECT ARRAY[similar_interval::float8, similar_metric] FROM contender_rank.contender_state
-           WHERE contender_id = 'c-x'),
-          ARRAY[NULL, NULL]::float8[], 'although nothing is stored for it yet: it was computed as read');
+SELECT is_empty($$SELECT * FROM contender_rank.contender_state WHERE contender_id = 'c-x'$$,
+                'although nothing is stored for it yet: it was computed as read');
 SELECT ok(tests.all_rankings_agree('2024-01-02 10:30:00+00'), 'unsettled: every ranking equals the definition');
 SELECT ok(tests.state_agrees('2024-01-02 10:30:00+00'), 'unsettled: the stored own state and settled nodes agree');
 CREATE TEMP TABLE unsettled ON COMMIT DROP AS SELECT tests.all_rankings('2024-01-02 10:30:00+00') AS rankings;

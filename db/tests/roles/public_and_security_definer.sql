@@ -47,7 +47,7 @@ SELECT ok(NOT EXISTS (SELECT FROM pg_roles r
 -- the review
 SELECT is(ARRAY(SELECT f.schema || '.' || f.proname FROM own_functions f WHERE f.prosecdef ORDER BY 1),
           ARRAY['contender_rank.contenders_after_delete', 'contender_rank.contenders_after_insert',
-                'contender_rank.contenders_after_move', 'contender_rank.contenders_after_truncate',
+                'contender_rank.contenders_after_move',
                 'contender_rank.contenders_history_after_change', 'contender_rank.contenders_history_after_insert',
                 'contender_rank.contenders_history_after_truncate', 'contender_rank.rank_contenders_window',
                 'contender_rank.ranking_config_after_update',
