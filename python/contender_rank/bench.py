@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import re
 import shutil
 import statistics
@@ -71,15 +70,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "contender_rank_* on --dsn / $DATABASE_URL, dropped afterwards, else a throwaway PostgreSQL. Exits "
         "1 when a target fails.",
     )
-    parser.add_argument("--nineteen", action="store_true",
-                        help="measure on nineteen's tables: plain against adopted (see bench_nineteen.py)")
+    parser.add_argument(
+        "--nineteen",
+        action="store_true",
+        help="measure on nineteen's tables: plain against adopted (see bench_nineteen.py)",
+    )
     parser.add_argument("--nodes", type=positive_int, default=256, help="miner nodes (default 256)")
     parser.add_argument("--tasks", type=positive_int, default=16, help="tasks per node (default 16)")
-    parser.add_argument("--days", type=positive_int, default=None,
-                        help="days of history (default 30; 3 with --nineteen, nineteen's retention)")
-    parser.add_argument("--rounds", type=positive_int, default=3,
-                        help="alternating rounds of every measurement (default 3); medians are reported")
-    parser.add_argument("--duration", type=positive_int, default=5, help="seconds per pgbench run (default 5)")
+    parser.add_argument(
+        "--days",
+        type=positive_int,
+        default=None,
+        help="days of history (default 30; 3 with --nineteen, nineteen's retention)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=positive_int,
+        default=3,
+        help="alternating rounds of every measurement (default 3); medians are reported",
+    )
+    parser.add_argument(
+        "--duration", type=positive_int, default=5, help="seconds per pgbench run (default 5)"
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON instead of a table")
     parser.set_defaults(handler=run_bench)
 
@@ -117,8 +129,10 @@ def run_bench(args: argparse.Namespace) -> int:
     else:
         print(text(result))
         if not result["judged"]:
-            print(f"note: {scale.contenders} contenders is too small for the targets to mean anything (fixed "
-                  f"per-statement costs dominate below {MEANINGFUL_CONTENDERS}); they are shown, not judged")
+            print(
+                f"note: {scale.contenders} contenders is too small for the targets to mean anything (fixed "
+                f"per-statement costs dominate below {MEANINGFUL_CONTENDERS}); they are shown, not judged"
+            )
     return 1 if result["judged"] and not result["all_passed"] else 0
 
 
@@ -562,11 +576,13 @@ def format_table(result: dict) -> str:
     scale, medians = result["scale"], result["medians"]
     lines = [
         (
-            f"{scale['nodes']} nodes x {scale['tasks']} tasks = {scale['contenders']} contenders; history rows: "
-            f"{scale['history_rows']['one_day']} (1 day, {scale['history_bytes']['one_day'] / 1e6:.0f} MB), "
-            f"{scale['history_rows']['all_days']} ({scale['days']} days, {scale['history_bytes']['all_days'] / 1e6:.0f} MB); "
-            f"{scale['rounds']} rounds x {scale['duration_s']} s per pgbench run, medians; {scale['server']}, "
-            f"PostgreSQL {scale['server_version']}"
+            f"{scale['nodes']} nodes x {scale['tasks']} tasks = {scale['contenders']} contenders; "
+            f"history rows: {scale['history_rows']['one_day']} "
+            f"(1 day, {scale['history_bytes']['one_day'] / 1e6:.0f} MB), "
+            f"{scale['history_rows']['all_days']} "
+            f"({scale['days']} days, {scale['history_bytes']['all_days'] / 1e6:.0f} MB); "
+            f"{scale['rounds']} rounds x {scale['duration_s']} s per pgbench run, medians; "
+            f"{scale['server']}, PostgreSQL {scale['server_version']}"
         ),
         "",
         f"{'mean latency (ms), 1 client':<34}{'1 day':>12}{str(scale['days']) + ' days':>12}",
@@ -588,11 +604,12 @@ def format_table(result: dict) -> str:
         "",
         (
             f"throughput with {scale['concurrent_clients']} clients (tps): baseline "
-            f"{medians['tps_2_clients']['baseline']:.0f}, rank_contenders {medians['tps_2_clients']['ranking']:.0f}"
+            f"{medians['tps_2_clients']['baseline']:.0f}, "
+            f"rank_contenders {medians['tps_2_clients']['ranking']:.0f}"
         ),
         (
-            f"counter updates: {result['hot_updates']['updates']}, HOT: {result['hot_updates']['hot_updates']} "
-            f"({result['hot_updates']['share']:.0%})"
+            f"counter updates: {result['hot_updates']['updates']}, "
+            f"HOT: {result['hot_updates']['hot_updates']} ({result['hot_updates']['share']:.0%})"
         ),
         "",
         "targets:",

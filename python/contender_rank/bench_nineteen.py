@@ -29,7 +29,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,16 +48,16 @@ Progress = Callable[[str], None]
 
 LOAD = (
     """
-INSERT INTO nodes (hotkey, coldkey, node_id, incentive, netuid, stake, trust, vtrust, ip, ip_type, port, network,
-                   symmetric_key, symmetric_key_uuid)
+INSERT INTO nodes (hotkey, coldkey, node_id, incentive, netuid, stake, trust, vtrust, ip, ip_type, port,
+                   network, symmetric_key, symmetric_key_uuid)
 SELECT 'bench-node-' || n, 'coldkey-' || n, n, 0, 19, 1, 1, 1, '10.0.0.1', 4, 8091, 'finney',
        'key-' || n, CASE WHEN mod(n, 16) <> 15 THEN 'uuid-' || n END
 FROM generate_series(0, %(nodes)s - 1) n
 """,
     """
-INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, validator_hotkey, capacity, raw_capacity,
-                        capacity_to_score, consumed_capacity, total_requests_made, requests_429, requests_500,
-                        created_at, updated_at)
+INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, validator_hotkey, capacity,
+                        raw_capacity, capacity_to_score, consumed_capacity, total_requests_made, requests_429,
+                        requests_500, created_at, updated_at)
 SELECT 'bench-node-' || n || '-bench-task-' || t, 'bench-node-' || n, n, 19, 'bench-task-' || t, 'validator',
        100, 100, 100, hashint4(n * 1000 + t) & 63, hashint4(n * 7919 + t) & 63, 0, 0,
        %(now)s, %(now)s
@@ -66,10 +66,12 @@ FROM generate_series(0, %(nodes)s - 1) n, generate_series(0, %(tasks)s - 1) t
 )
 # one hour of the validator's history per (contender, hour), written a day at a time
 HISTORY_DAY = """
-INSERT INTO contenders_history (contender_id, node_hotkey, node_id, netuid, task, validator_hotkey, raw_capacity,
-                                capacity, capacity_to_score, consumed_capacity, total_requests_made, requests_429,
-                                requests_500, period_score, created_at, updated_at, expired_at)
-SELECT c.contender_id, c.node_hotkey, c.node_id, c.netuid, c.task, c.validator_hotkey, 100, 100, 100, 30, 40, 1, 2,
+INSERT INTO contenders_history (
+    contender_id, node_hotkey, node_id, netuid, task, validator_hotkey, raw_capacity, capacity, capacity_to_score,
+    consumed_capacity, total_requests_made, requests_429, requests_500, period_score, created_at, updated_at,
+    expired_at)
+SELECT c.contender_id, c.node_hotkey, c.node_id, c.netuid, c.task, c.validator_hotkey, 100, 100, 100, 30, 40,
+       1, 2,
        CASE WHEN random() < 0.05 THEN NULL ELSE random() END,
        %(now)s - make_interval(hours => h + 1), %(now)s - make_interval(hours => h),
        %(now)s - make_interval(hours => h)
@@ -115,7 +117,9 @@ def _scripts(directory: Path) -> dict[str, Path]:
 
 def _one_line(query: str) -> str:
     # pgbench reads one command per line, so the comments go and the lines join
-    return " ".join(line.strip() for line in query.splitlines() if line.strip() and not line.strip().startswith("--"))
+    return " ".join(
+        line.strip() for line in query.splitlines() if line.strip() and not line.strip().startswith("--")
+    )
 
 
 # -- measuring -----------------------------------------------------------------------------------------
@@ -153,8 +157,10 @@ class Ranker:
                 call += 1
                 started = time.perf_counter()
                 try:
-                    conn.execute("SELECT * FROM rank_contenders(%(task)s, 5)",
-                                 {"task": f"bench-task-{call % self.tasks}"}).fetchall()
+                    conn.execute(
+                        "SELECT * FROM rank_contenders(%(task)s, 5)",
+                        {"task": f"bench-task-{call % self.tasks}"},
+                    ).fetchall()
                 except psycopg.errors.LockNotAvailable:
                     self.lock_waits += 1
                     continue
@@ -174,9 +180,12 @@ async def _refresh(dsn: str, contenders: list[Contender]) -> dict[str, float]:
     conn = await connect(dsn)
     try:
         validator, seconds = Validator(conn), {}
-        steps = (("period scores", validator.score_period), ("move to history", validator.move_to_history),
-                 ("delete contenders", validator.delete_contenders),
-                 ("insert contenders", lambda: validator.insert_contenders(contenders)))
+        steps = (
+            ("period scores", validator.score_period),
+            ("move to history", validator.move_to_history),
+            ("delete contenders", validator.delete_contenders),
+            ("insert contenders", lambda: validator.insert_contenders(contenders)),
+        )
         for name, step in steps:
             started = time.perf_counter()
             await step()
@@ -243,12 +252,21 @@ def run(scale: Scale, pgbench: Path, dsn: str | None, progress: Progress | None 
                 for label, url in dsns.items():
                     pgbench_run(pgbench, url, scripts[label], 1, 1, variables)  # warm up, unmeasured
                     before = table_stats(url)
-                    latency, tps, count = pgbench_run(pgbench, url, scripts[label], 1, scale.duration_s, variables)
+                    latency, tps, count = pgbench_run(
+                        pgbench, url, scripts[label], 1, scale.duration_s, variables
+                    )
                     after = _settled_stats(url, before, count)
                     hot[label]["updates"] += after.n_tup_upd - before.n_tup_upd
                     hot[label]["hot_updates"] += after.n_tup_hot_upd - before.n_tup_hot_upd
-                    paths.append({"database": label, "round": round_no, "latency_ms": latency, "tps": tps,
-                                  "transactions": count})
+                    paths.append(
+                        {
+                            "database": label,
+                            "round": round_no,
+                            "latency_ms": latency,
+                            "tps": tps,
+                            "transactions": count,
+                        }
+                    )
                 say(f"round {round_no}/{scale.rounds}: the period refresh, then retention")
                 for label, url in dsns.items():
                     with psycopg.connect(url, autocommit=True) as conn:
@@ -260,13 +278,26 @@ def run(scale: Scale, pgbench: Path, dsn: str | None, progress: Progress | None 
                     else:
                         seconds = asyncio.run(_refresh(url, contenders))
                     refreshes.append(Refresh(label, round_no, seconds))
-                    retention.append({"database": label, "round": round_no,
-                                      "seconds": asyncio.run(_retention(url))})
+                    retention.append(
+                        {"database": label, "round": round_no, "seconds": asyncio.run(_retention(url))}
+                    )
         finally:
             for name in created:
                 drop_database(admin_dsn, name)
-    return _summarise(scale, paths, refreshes, retention, hot, idle, during, adoption_seconds,
-                      adoption.history_rows_folded, history_rows, where, version)
+    return _summarise(
+        scale,
+        paths,
+        refreshes,
+        retention,
+        hot,
+        idle,
+        during,
+        adoption_seconds,
+        adoption.history_rows_folded,
+        history_rows,
+        where,
+        version,
+    )
 
 
 def _settled_stats(dsn: str, before: Any, transactions: int) -> Any:
@@ -288,16 +319,34 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
-def _summarise(scale: Scale, paths: list[dict[str, Any]], refreshes: list[Refresh], retention: list[dict[str, Any]],
-               hot: dict[str, dict[str, int]], idle: Ranker, during: list[Ranker], adoption_seconds: float,
-               folded: int, history_rows: int, where: str, version: str) -> dict[str, Any]:
+def _summarise(
+    scale: Scale,
+    paths: list[dict[str, Any]],
+    refreshes: list[Refresh],
+    retention: list[dict[str, Any]],
+    hot: dict[str, dict[str, int]],
+    idle: Ranker,
+    during: list[Ranker],
+    adoption_seconds: float,
+    folded: int,
+    history_rows: int,
+    where: str,
+    version: str,
+) -> dict[str, Any]:
     latency = {label: _median([p["latency_ms"] for p in paths if p["database"] == label]) for label in hot}
     refresh = {label: _median([r.total for r in refreshes if r.database == label]) for label in hot}
-    steps = {label: {step: _median([r.seconds[step] for r in refreshes if r.database == label])
-                     for step in refreshes[0].seconds} for label in hot}
+    steps = {
+        label: {
+            step: _median([r.seconds[step] for r in refreshes if r.database == label])
+            for step in refreshes[0].seconds
+        }
+        for label in hot
+    }
     kept = {label: _median([r["seconds"] for r in retention if r["database"] == label]) for label in hot}
-    hot_share = {label: counts["hot_updates"] / counts["updates"] if counts["updates"] else 0.0
-                 for label, counts in hot.items()}
+    hot_share = {
+        label: counts["hot_updates"] / counts["updates"] if counts["updates"] else 0.0
+        for label, counts in hot.items()
+    }
     busy = [ms for ranker in during for ms in ranker.latencies_ms]
     lock_waits = sum(ranker.lock_waits for ranker in during)
     ratios = {
@@ -307,65 +356,114 @@ def _summarise(scale: Scale, paths: list[dict[str, Any]], refreshes: list[Refres
         "ranking_p99_during_refresh_vs_idle": _percentile(busy, 0.99) / _percentile(idle.latencies_ms, 0.99),
     }
     targets = [
-        _target("period refresh, adopted / plain", ratios["refresh_adopted_vs_plain"], MAX_REFRESH_RATIO, "<="),
-        _target("query node's path (select 5 + a bump), adopted / plain", ratios["query_path_adopted_vs_plain"],
-                MAX_QUERY_PATH_RATIO, "<="),
-        _target("HOT share of the counter bumps, adopted - plain", hot_share["adopted"] - hot_share["plain"], 0.0,
-                ">="),
+        _target(
+            "period refresh, adopted / plain", ratios["refresh_adopted_vs_plain"], MAX_REFRESH_RATIO, "<="
+        ),
+        _target(
+            "query node's path (select 5 + a bump), adopted / plain",
+            ratios["query_path_adopted_vs_plain"],
+            MAX_QUERY_PATH_RATIO,
+            "<=",
+        ),
+        _target(
+            "HOT share of the counter bumps, adopted - plain",
+            hot_share["adopted"] - hot_share["plain"],
+            0.0,
+            ">=",
+        ),
         _target("rankings that waited for a lock during a refresh", float(lock_waits), 0.0, "<="),
     ]
     return {
-        "scale": {**asdict(scale), "contenders": scale.nodes * scale.tasks, "period": "1 hour",
-                  "history_rows": history_rows, "server": where, "server_version": version, "protocol": "prepared",
-                  "adoption_seconds": adoption_seconds, "adoption_rows_folded": folded},
-        "medians": {"query_path_latency_ms": latency, "refresh_seconds": refresh, "refresh_step_seconds": steps,
-                    "retention_seconds": kept},
+        "scale": {
+            **asdict(scale),
+            "contenders": scale.nodes * scale.tasks,
+            "period": "1 hour",
+            "history_rows": history_rows,
+            "server": where,
+            "server_version": version,
+            "protocol": "prepared",
+            "adoption_seconds": adoption_seconds,
+            "adoption_rows_folded": folded,
+        },
+        "medians": {
+            "query_path_latency_ms": latency,
+            "refresh_seconds": refresh,
+            "refresh_step_seconds": steps,
+            "retention_seconds": kept,
+        },
         "hot_updates": {label: {**counts, "share": hot_share[label]} for label, counts in hot.items()},
         "ranking_during_refresh": {
-            "calls": len(busy), "lock_waits": lock_waits, "p50_ms": _percentile(busy, 0.5),
-            "p99_ms": _percentile(busy, 0.99), "max_ms": max(busy, default=float("nan")),
-            "idle_p50_ms": _percentile(idle.latencies_ms, 0.5), "idle_p99_ms": _percentile(idle.latencies_ms, 0.99),
+            "calls": len(busy),
+            "lock_waits": lock_waits,
+            "p50_ms": _percentile(busy, 0.5),
+            "p99_ms": _percentile(busy, 0.99),
+            "max_ms": max(busy, default=float("nan")),
+            "idle_p50_ms": _percentile(idle.latencies_ms, 0.5),
+            "idle_p99_ms": _percentile(idle.latencies_ms, 0.99),
         },
         "ratios": ratios,
         "targets": [asdict(target) for target in targets],
         "all_passed": all(target.passed for target in targets),
-        "runs": {"query_path": paths, "refresh": [asdict(r) | {"total": r.total} for r in refreshes],
-                 "retention": retention},
+        "runs": {
+            "query_path": paths,
+            "refresh": [asdict(r) | {"total": r.total} for r in refreshes],
+            "retention": retention,
+        },
     }
 
 
 def format_table(result: dict[str, Any]) -> str:
     scale, medians, during = result["scale"], result["medians"], result["ranking_during_refresh"]
     lines = [
-        (f"{scale['nodes']} nodes x {scale['tasks']} tasks = {scale['contenders']} contenders, {scale['days']} days of "
-         f"hourly history ({scale['history_rows']:,} rows); {scale['rounds']} rounds, medians; {scale['server']}, "
-         f"PostgreSQL {scale['server_version']}"),
-        (f"adoption (migrate on the existing history): {scale['adoption_seconds']:.1f} s for "
-         f"{scale['adoption_rows_folded']:,} rows"),
+        (
+            f"{scale['nodes']} nodes x {scale['tasks']} tasks = {scale['contenders']} contenders, "
+            f"{scale['days']} days of hourly history ({scale['history_rows']:,} rows); "
+            f"{scale['rounds']} rounds, medians; {scale['server']}, PostgreSQL {scale['server_version']}"
+        ),
+        (
+            f"adoption (migrate on the existing history): {scale['adoption_seconds']:.1f} s for "
+            f"{scale['adoption_rows_folded']:,} rows"
+        ),
         "",
         f"{'':<44}{'plain':>10}{'adopted':>10}{'ratio':>8}",
-        (f"{'query node: select 5 + a bump (ms)':<44}{medians['query_path_latency_ms']['plain']:>10.3f}"
-         f"{medians['query_path_latency_ms']['adopted']:>10.3f}{result['ratios']['query_path_adopted_vs_plain']:>8.2f}"),
-        (f"{'period refresh (s)':<44}{medians['refresh_seconds']['plain']:>10.3f}"
-         f"{medians['refresh_seconds']['adopted']:>10.3f}{result['ratios']['refresh_adopted_vs_plain']:>8.2f}"),
+        (
+            f"{'query node: select 5 + a bump (ms)':<44}{medians['query_path_latency_ms']['plain']:>10.3f}"
+            f"{medians['query_path_latency_ms']['adopted']:>10.3f}{result['ratios']['query_path_adopted_vs_plain']:>8.2f}"
+        ),
+        (
+            f"{'period refresh (s)':<44}{medians['refresh_seconds']['plain']:>10.3f}"
+            f"{medians['refresh_seconds']['adopted']:>10.3f}{result['ratios']['refresh_adopted_vs_plain']:>8.2f}"
+        ),
     ]
     for step in medians["refresh_step_seconds"]["plain"]:
-        plain, adopted = medians["refresh_step_seconds"]["plain"][step], medians["refresh_step_seconds"]["adopted"][step]
+        plain, adopted = (
+            medians["refresh_step_seconds"]["plain"][step],
+            medians["refresh_step_seconds"]["adopted"][step],
+        )
         lines.append(f"{'  ' + step:<44}{plain:>10.3f}{adopted:>10.3f}{adopted / plain:>8.2f}")
     lines += [
-        (f"{'retention: the oldest hour deleted (s)':<44}{medians['retention_seconds']['plain']:>10.3f}"
-         f"{medians['retention_seconds']['adopted']:>10.3f}{result['ratios']['retention_adopted_vs_plain']:>8.2f}"),
-        (f"{'counter bumps that stayed HOT':<44}{result['hot_updates']['plain']['share']:>10.1%}"
-         f"{result['hot_updates']['adopted']['share']:>10.1%}"),
+        (
+            f"{'retention: the oldest hour deleted (s)':<44}{medians['retention_seconds']['plain']:>10.3f}"
+            f"{medians['retention_seconds']['adopted']:>10.3f}{result['ratios']['retention_adopted_vs_plain']:>8.2f}"
+        ),
+        (
+            f"{'counter bumps that stayed HOT':<44}{result['hot_updates']['plain']['share']:>10.1%}"
+            f"{result['hot_updates']['adopted']['share']:>10.1%}"
+        ),
         "",
-        (f"rank_contenders during the adopted refreshes: {during['calls']} calls, {during['lock_waits']} lock waits "
-         f"(lock_timeout 1 ms); p50 {during['p50_ms']:.2f} ms, p99 {during['p99_ms']:.2f} ms, max "
-         f"{during['max_ms']:.2f} ms (idle: p50 {during['idle_p50_ms']:.2f} ms, p99 {during['idle_p99_ms']:.2f} ms)"),
+        (
+            f"rank_contenders during the adopted refreshes: {during['calls']} calls, "
+            f"{during['lock_waits']} lock waits (lock_timeout 1 ms); p50 {during['p50_ms']:.2f} ms, "
+            f"p99 {during['p99_ms']:.2f} ms, max {during['max_ms']:.2f} ms "
+            f"(idle: p50 {during['idle_p50_ms']:.2f} ms, p99 {during['idle_p99_ms']:.2f} ms)"
+        ),
         "",
         "targets:",
     ]
     for target in result["targets"]:
         verdict = "pass" if target["passed"] else "FAIL"
-        lines.append(f"  {verdict}  {target['name']}: {target['measured']:.3f} ({target['comparison']} "
-                     f"{target['limit']:g})")
+        lines.append(
+            f"  {verdict}  {target['name']}: {target['measured']:.3f} ({target['comparison']} "
+            f"{target['limit']:g})"
+        )
     return "\n".join(lines)

@@ -37,13 +37,14 @@ class CliError(Exception):
 
 def parse_timestamp(text: str) -> datetime:
     """An ISO 8601 time with a UTC offset: a naive time would be read in the server's TimeZone."""
+    example = "e.g. 2025-01-01T05:00:00+00:00 or 2025-01-01T05:00:00Z"
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        value = None
-    if value is None or value.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 time with a UTC offset, {example}") from None
+    if value.tzinfo is None:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not an ISO 8601 time with a UTC offset, e.g. 2025-01-01T05:00:00+00:00 or ...Z"
+            f"{text!r} has no time zone: it would be read in the server's TimeZone; add a UTC offset, {example}"
         )
     return value
 
@@ -99,7 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     # the commands are listed in two groups below (the epilog), not in argparse's one block
     subparsers = parser.add_subparsers(
-        dest="command", metavar="COMMAND", parser_class=_Parser, help=argparse.SUPPRESS
+        dest="command",
+        metavar="COMMAND",
+        parser_class=_Parser,
+        help=argparse.SUPPRESS,
+        prog="contender-rank",
     )
     before = len(subparsers._choices_actions)
     importlib.import_module(OPERATOR_COMMANDS).register(subparsers)

@@ -21,7 +21,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from contender_rank.embedded import EmbeddedPostgres
+from contender_rank.embedded import EmbeddedPostgres, exit_on_signal
 
 Layout = Literal["standalone", "adopted"]
 _OWN_DATABASE = re.compile(r"^contender_rank_[a-z0-9_]+$")
@@ -46,11 +46,6 @@ def redacted(text: str) -> str:
     return re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", text, flags=re.IGNORECASE)
 
 
-def _exit_on_sigterm(signum: int, _frame: object) -> None:
-    # unwind through the context managers, so that a throwaway cluster is stopped and removed
-    raise SystemExit(128 + signum)
-
-
 @contextmanager
 def server(dsn: str | None) -> Iterator[str]:
     """A server to work on: the one at ``dsn``, or, when it is None, a throwaway PostgreSQL from the
@@ -58,7 +53,7 @@ def server(dsn: str | None) -> Iterator[str]:
     if dsn:
         yield dsn
         return
-    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    previous = signal.signal(signal.SIGTERM, exit_on_signal)
     try:
         with EmbeddedPostgres() as cluster:
             yield cluster.dsn()

@@ -200,7 +200,9 @@ class EmbeddedPostgres:
         self.stop()
 
 
-def _exit_on_signal(signum: int, _frame: object) -> None:
+def exit_on_signal(signum: int, _frame: object) -> None:
+    """A SIGTERM handler that unwinds through the context managers, so a throwaway cluster is stopped
+    and removed."""
     raise SystemExit(128 + signum)
 
 
@@ -214,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("give a COMMAND to run, e.g. -- pytest")
-    signal.signal(signal.SIGTERM, _exit_on_signal)
+    signal.signal(signal.SIGTERM, exit_on_signal)
     try:
         with EmbeddedPostgres() as pg:
             env = {

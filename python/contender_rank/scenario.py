@@ -22,6 +22,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
+from contender_rank import queries
 from contender_rank.api import close_period, get_config, rank_contenders, set_similarity
 from contender_rank.databases import scratch_database
 from contender_rank.models import RankedContender, RankingConfig
@@ -90,12 +91,7 @@ def contender_id(hotkey: str, task: str) -> str:
 
 def _ensure_empty(conn: psycopg.Connection[Any]) -> None:
     with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(
-            "SELECT (SELECT count(*) FROM public.nodes) AS nodes, "
-            "(SELECT count(*) FROM public.contenders) AS contenders, "
-            "(SELECT count(*) FROM public.contenders_history) AS history_rows"
-        )
-        counts = cur.fetchone()
+        counts = cur.execute(queries.get("scenario_table_rows")).fetchone()
     assert counts is not None
     if any(counts.values()):
         found = ", ".join(f"{count} {name}" for name, count in counts.items() if count)
@@ -105,8 +101,7 @@ def _ensure_empty(conn: psycopg.Connection[Any]) -> None:
 def _add_node(conn: psycopg.Connection[Any], node: int) -> str:
     hotkey = node_hotkey(node)
     conn.execute(
-        "INSERT INTO public.nodes (hotkey, netuid, node_id, symmetric_key_uuid) "
-        "VALUES (%(hotkey)s, %(netuid)s, %(node_id)s, %(key)s) ON CONFLICT DO NOTHING",
+        queries.get("scenario_add_node"),
         {
             "hotkey": hotkey,
             "netuid": NETUID,
@@ -120,9 +115,7 @@ def _add_node(conn: psycopg.Connection[Any], node: int) -> str:
 def _add_contender(conn: psycopg.Connection[Any], node: int, task: str) -> None:
     hotkey = node_hotkey(node)
     conn.execute(
-        "INSERT INTO public.contenders (contender_id, node_hotkey, node_id, netuid, task, capacity) "
-        "VALUES (%(contender_id)s, %(hotkey)s, %(node_id)s, %(netuid)s, %(task)s, %(capacity)s) "
-        "ON CONFLICT (contender_id) DO NOTHING",
+        queries.get("scenario_add_contender"),
         {
             "contender_id": contender_id(hotkey, task),
             "hotkey": hotkey,
@@ -136,11 +129,7 @@ def _add_contender(conn: psycopg.Connection[Any], node: int, task: str) -> None:
 
 def _serve_epoch(conn: psycopg.Connection[Any]) -> None:
     """What the query node does during a period: count requests, all of them good (no 429, no 500)."""
-    conn.execute(
-        "UPDATE public.contenders SET total_requests_made = total_requests_made + %(requests)s, "
-        "consumed_capacity = consumed_capacity + %(requests)s",
-        {"requests": REQUESTS_PER_EPOCH},
-    )
+    conn.execute(queries.get("scenario_serve_epoch"), {"requests": REQUESTS_PER_EPOCH})
 
 
 def seed_scenario(conn: psycopg.Connection[Any]) -> Scenario:

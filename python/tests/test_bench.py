@@ -108,7 +108,7 @@ def test_bench_rejects_a_non_positive_size(capsys: pytest.CaptureFixture[str]) -
     with pytest.raises(SystemExit) as exit_info:
         main(["bench", "--nodes", "0"])
     assert exit_info.value.code == 2
-    assert "expected a whole number >= 1, got 0" in capsys.readouterr().err
+    assert "must be a whole number >= 1, got '0'" in capsys.readouterr().err
 
 
 def test_prune_subcommand_deletes_only_old_history(dsn: str, capsys: pytest.CaptureFixture[str]) -> None:

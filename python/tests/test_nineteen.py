@@ -251,3 +251,15 @@ def test_a_ranking_during_the_refresh_never_waits(adopted_dsn: str) -> None:
     with psycopg.connect(adopted_dsn, autocommit=True) as check:
         # hotkey-4 has no capacity
         assert len(api.rank_contenders(check, "chat-llama-3-1-8b", top_x=10)) == 3
+
+
+def test_the_readme_shows_the_drop_in_query_the_tests_run() -> None:
+    from pathlib import Path
+
+    from contender_rank.nineteen.replay import statement
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("### Using contender_rank from nineteen", 1)[1]
+    shown = section.split("```sql", 1)[1].split("```", 1)[0]
+    ran = "\n".join(line for line in statement("ranked_selection").splitlines() if not line.startswith("--"))
+    assert " ".join(shown.split()) == " ".join(ran.split())

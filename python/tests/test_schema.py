@@ -245,7 +245,10 @@ def test_migrate_drops_what_no_file_defines_any_more(
     monkeypatch.setenv("CONTENDER_RANK_SQL_DIR", str(extended))
     first = migrate(dsn)
     assert first.functions_dropped == ["contender_rank.left_over()"]
-    assert set(first.triggers_dropped) == {"left_over on public.contenders", "renamed_since on public.contenders"}
+    assert set(first.triggers_dropped) == {
+        "left_over on public.contenders",
+        "renamed_since on public.contenders",
+    }
     with psycopg.connect(dsn, autocommit=True) as conn:
         assert conn.execute("SELECT public.zz_extra()").fetchone() == (1,)
     # ...and the next that does not

@@ -4,16 +4,16 @@
 \set t random(0, :ntasks - 1)
 WITH config AS MATERIALIZED (
     SELECT rc.decay_interval, rc.decay_factor, rc.history_weight,
-           public.interval_index(now(), rc.decay_interval) AS now_k
+           contender_rank.interval_index(now(), rc.decay_interval) AS now_k
     FROM ranking_config rc
 ),
 day_intervals AS (
-    SELECT generate_series(public.interval_index(now() - interval '1 day', config.decay_interval),
+    SELECT generate_series(contender_rank.interval_index(now() - interval '1 day', config.decay_interval),
                            config.now_k) AS k
     FROM config
 ),
 interval_means AS (
-    SELECT h.contender_id, public.interval_index(h.expired_at, config.decay_interval) AS k,
+    SELECT h.contender_id, contender_rank.interval_index(h.expired_at, config.decay_interval) AS k,
            avg(coalesce(h.period_score, 0)) AS score
     FROM contenders_history h, config
     WHERE h.expired_at > now() - interval '1 day'
@@ -22,7 +22,7 @@ interval_means AS (
 ),
 own AS (
     SELECT c.contender_id, c.node_hotkey, c.netuid, c.task,
-           sum(public.decayed(coalesce(m.score, 0), config.decay_factor, config.now_k - d.k)) AS own_metric
+           sum(contender_rank.decayed(coalesce(m.score, 0), config.decay_factor, config.now_k - d.k)) AS own_metric
     FROM contenders c
     CROSS JOIN day_intervals d
     CROSS JOIN config
