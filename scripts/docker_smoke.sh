@@ -106,7 +106,12 @@ step validate-compose-files \
     bash -c '"$@" --file docker-compose.yml config --quiet && "$@" --file docker/compose.validator.yml config --quiet' \
     _ "${COMPOSE[@]}"
 step base-image scripts/docker_base_image.sh
-step build "${compose_test[@]}" build db migrate tests
+# db first: the tests image reuses its PostgreSQL layer. Then the package and tests images side by
+# side (compose v2 builds in parallel by itself; 1.29 when asked).
+parallel=()
+[ "${COMPOSE[*]}" = docker-compose ] && parallel=(--parallel)
+step build-db "${compose[@]}" build db
+step build-package-and-tests "${compose_test[@]}" build "${parallel[@]}" migrate tests
 step up "${compose[@]}" up -d
 
 say "migrate and demo, one-shot services of up"

@@ -186,6 +186,17 @@ def test_dependencies_come_before_the_code(dockerfile: str) -> None:
     assert len(code_runs) == 1 and "--no-deps" in code_runs[0]
 
 
+def test_db_and_tests_images_share_their_postgresql_layer() -> None:
+    """The same instructions up to the PostgreSQL install: the second image reuses the first's layer."""
+    db = instructions(REPOSITORY / "docker/postgres/Dockerfile")
+    tests = instructions(REPOSITORY / "docker/tests/Dockerfile")
+    shared = next(
+        i for i, (keyword, arguments) in enumerate(db) if keyword == "RUN" and "apt-get install" in arguments
+    )
+    assert db[: shared + 1] == tests[: shared + 1]
+    assert '"postgresql-${PG_MAJOR}-pgtap"' in db[shared][1]
+
+
 @pytest.mark.parametrize(
     "dockerfile", ["Dockerfile", "docker/postgres/Dockerfile", "docker/tests/Dockerfile"]
 )
