@@ -44,8 +44,9 @@ else
     fi
     note "cannot pull $upstream (${why:-no reason given}); building it from Debian packages with mmdebstrap"
     if ! command -v mmdebstrap >/dev/null 2>&1; then
-        [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
-            || die "mmdebstrap is missing: install Debian's mmdebstrap package"
+        if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+            die "mmdebstrap is missing: install Debian's mmdebstrap package"
+        fi
         note "installing mmdebstrap"
         apt-get update -qq >/dev/null
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap >/dev/null
@@ -56,6 +57,7 @@ else
     # minbase: Essential packages and apt. The dpkg excludes keep documentation, manual pages and
     # translations out (as Debian's slim images do); the apt settings, written last, keep no .deb
     # files or package caches in the layers of images built on top (as Debian's images do).
+    # shellcheck disable=SC2016  # the hooks are run by mmdebstrap, with the root directory as $1
     mmdebstrap --variant=minbase --quiet \
         --include=ca-certificates \
         --dpkgopt='path-exclude=/usr/share/doc/*' \

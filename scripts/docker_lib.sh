@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # the variables set here are read by the scripts sourcing it
 # Shared by the scripts/docker_*.sh scripts (sourced, not run): messages, the engine check and the
 # choice of compose command. Callers set -euo pipefail themselves.
 

@@ -129,6 +129,7 @@ for service in migrate demo; do
 done
 sed 's/^/    /' "$work/migrate.out"
 
+# shellcheck disable=SC2016  # $1 is the inner bash's
 step local-demo bash -c './run.sh >"$1"' _ "$work/local-demo.out"
 # the first line says where the demo ran (a throwaway PostgreSQL, or a scratch database on db)
 if ! diff <(tail -n +2 "$work/local-demo.out") <(tail -n +2 "$work/demo.out") >"$work/demo.diff"; then

@@ -20,6 +20,7 @@ if [ -f .git ]; then
 fi
 scripts/docker_base_image.sh
 
+# shellcheck disable=SC2317  # run by the trap
 cleanup() {
     "${compose[@]}" down --volumes --remove-orphans >/dev/null 2>&1 \
         || note "could not remove the compose project $project: ${COMPOSE[*]} -p $project down -v"

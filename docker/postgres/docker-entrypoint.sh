@@ -49,6 +49,7 @@ initialise() {
     fi
     local file
     for file in /docker-entrypoint-initdb.d/*; do
+        # shellcheck source=/dev/null  # the *.sh init files are the user's
         case "$file" in
             *.sql) log "running $file"; "${psql[@]}" --dbname "$POSTGRES_DB" -f "$file" ;;
             *.sh) log "running $file"; . "$file" ;;
