@@ -67,9 +67,9 @@ FROM generate_series(0, %(nodes)s - 1) n, generate_series(0, %(tasks)s - 1) t
 # one hour of the validator's history per (contender, hour), written a day at a time
 HISTORY_DAY = """
 INSERT INTO contenders_history (
-    contender_id, node_hotkey, node_id, netuid, task, validator_hotkey, raw_capacity, capacity, capacity_to_score,
-    consumed_capacity, total_requests_made, requests_429, requests_500, period_score, created_at, updated_at,
-    expired_at)
+    contender_id, node_hotkey, node_id, netuid, task, validator_hotkey, raw_capacity, capacity,
+    capacity_to_score, consumed_capacity, total_requests_made, requests_429, requests_500, period_score,
+    created_at, updated_at, expired_at)
 SELECT c.contender_id, c.node_hotkey, c.node_id, c.netuid, c.task, c.validator_hotkey, 100, 100, 100, 30, 40,
        1, 2,
        CASE WHEN random() < 0.05 THEN NULL ELSE random() END,

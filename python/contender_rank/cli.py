@@ -41,10 +41,12 @@ def parse_timestamp(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 time with a UTC offset, {example}") from None
+        message = f"{text!r} is not an ISO 8601 time with a UTC offset, {example}"
+        raise argparse.ArgumentTypeError(message) from None
     if value.tzinfo is None:
         raise argparse.ArgumentTypeError(
-            f"{text!r} has no time zone: it would be read in the server's TimeZone; add a UTC offset, {example}"
+            f"{text!r} has no time zone: it would be read in the server's TimeZone; "
+            f"add a UTC offset, {example}"
         )
     return value
 

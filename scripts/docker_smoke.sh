@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# CI's smoke test of the Docker path (.ci/run calls it after the suite), bounded to
+# $CONTENDER_RANK_SMOKE_SECONDS (default 900):
+#   the engine: used if one answers, else installed (Debian's docker.io, docker-compose) and
+#     started here (scripts/docker_engine.sh), and stopped again at the end by its pid;
+#   both compose files validated by the compose command in use;
+#   the base image (scripts/docker_base_image.sh) and the db, package and tests images built;
+#   `up -d`: db healthy, migrate run once (exit 0), the demo (exit 0), whose ranking must be
+#     ./run.sh's, line for line but for the line saying where it ran; migrate run again (exit 0);
+#   pgTAP (every db/tests file, through pg_prove) and the compose file's pytest tests in the tests
+#     container, against db.
+#   --validator: also scripts/docker_validator_example.sh (needs migrate's adoption of nineteen's
+#     tables).
+# When the engine cannot be installed or started it says why and exits 0: only this part is
+# skipped. Any other failure, with an engine up, exits non-zero. Whatever happens, the compose
+# project is removed and a dockerd started here is stopped.
+set -euo pipefail
+# shellcheck source=scripts/docker_lib.sh
+source "$(dirname "$0")/docker_lib.sh"
+cd "$REPOSITORY_ROOT"
+
+validator=0
+case "${1:-}" in
+    --validator) validator=1 ;;
+    "") ;;
+    *) die "usage: $0 [--validator]" ;;
+esac
+
+budget="${CONTENDER_RANK_SMOKE_SECONDS:-900}"
+deadline=$((SECONDS + budget))
+project=contender_rank_smoke
+work=$(mktemp -d)
+started_engine=0
+compose=()
+
+say() { printf '== docker smoke [%4d s] %s\n' "$SECONDS" "$*"; }
+# to stderr: also heard from inside $(...), e.g. time_left's
+fail() {
+    say "FAILED: $*" >&2
+    exit 1
+}
+
+# Seconds left of the budget; fails when none are.
+time_left() {
+    local left=$((deadline - SECONDS))
+    [ "$left" -gt 0 ] || fail "out of time (the smoke is bounded to $budget s) before: $1"
+    echo "$left"
+}
+
+# Run a step with what is left of the budget; its output goes to $work/NAME.log, shown on failure.
+step() {
+    local name=$1
+    shift
+    local left
+    left=$(time_left "$name") || exit 1
+    say "$name"
+    local status=0
+    timeout --kill-after=20 "$left" "$@" >"$work/$name.log" 2>&1 || status=$?
+    if [ "$status" != 0 ]; then
+        tail -n 40 "$work/$name.log" | sed 's/^/    /'
+        [ "$status" = 124 ] && fail "$name: out of time (the smoke is bounded to $budget s)"
+        fail "$name: exit status $status"
+    fi
+}
+
+cleanup() {
+    local status=$?
+    if [ ${#compose[@]} -gt 0 ]; then
+        timeout 120 "${compose[@]}" --profile test down --volumes --remove-orphans >/dev/null 2>&1 \
+            || say "could not remove the compose project $project"
+    fi
+    if [ "$started_engine" = 1 ]; then
+        scripts/docker_engine.sh stop || say "could not stop the dockerd started here"
+    fi
+    rm -rf "$work"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
+
+# --- the engine: the only part whose failure skips the smoke --------------------------------------
+if [ -n "$(engine_problem)" ]; then
+    say "no engine answers: installing and starting one (scripts/docker_engine.sh start)"
+    if ! timeout 600 scripts/docker_engine.sh start >"$work/engine.log" 2>&1; then
+        sed 's/^/    /' "$work/engine.log"
+        say "SKIPPED: the Docker engine cannot be installed or started here (above); nothing else was tried"
+        exit 0
+    fi
+    started_engine=1
+else
+    say "using the Docker engine that answers: $(docker info --format '{{.ServerVersion}}')"
+    if ! timeout 600 scripts/docker_engine.sh install >"$work/engine.log" 2>&1; then
+        sed 's/^/    /' "$work/engine.log"
+        say "SKIPPED: no compose command, and it cannot be installed here (above)"
+        exit 0
+    fi
+fi
+find_compose
+compose=("${COMPOSE[@]}" --project-name "$project" --file docker-compose.yml)
+# the tests service is in the profile `test`, which `up` must not start
+compose_test=("${compose[@]}" --profile test)
+say "engine $(docker info --format '{{.ServerVersion}}'), compose: ${COMPOSE[*]} ($("${COMPOSE[@]}" version --short 2>/dev/null || echo '?'))"
+
+# --- the Docker path ----------------------------------------------------------------------------
+step validate-compose-files \
+    bash -c '"$@" --file docker-compose.yml config --quiet && "$@" --file docker/compose.validator.yml config --quiet' \
+    _ "${COMPOSE[@]}"
+step base-image scripts/docker_base_image.sh
+# db first: the tests image reuses its PostgreSQL layer. Then the package and tests images side by
+# side (compose v2 builds in parallel by itself; 1.29 when asked).
+parallel=()
+[ "${COMPOSE[*]}" = docker-compose ] && parallel=(--parallel)
+step build-db "${compose[@]}" build db
+step build-package-and-tests "${compose_test[@]}" build "${parallel[@]}" migrate tests
+step up "${compose[@]}" up -d
+
+say "migrate and demo, one-shot services of up"
+for service in migrate demo; do
+    container=$("${compose[@]}" ps -a -q "$service")
+    [ -n "$container" ] || fail "up started no $service container"
+    left=$(time_left "$service") || exit 1
+    status=$(timeout "$left" docker wait "$container") || fail "$service: out of time (the smoke is bounded to $budget s)"
+    docker logs "$container" >"$work/$service.out" 2>"$work/$service.err"
+    if [ "$status" != 0 ]; then
+        tail -n 40 "$work/$service.err" "$work/$service.out" | sed 's/^/    /'
+        fail "the $service service exited with status $status"
+    fi
+done
+sed 's/^/    /' "$work/migrate.out"
+
+# shellcheck disable=SC2016  # $1 is the inner bash's
+step local-demo bash -c './run.sh >"$1"' _ "$work/local-demo.out"
+# the first line says where the demo ran (a throwaway PostgreSQL, or a scratch database on db)
+if ! diff <(tail -n +2 "$work/local-demo.out") <(tail -n +2 "$work/demo.out") >"$work/demo.diff"; then
+    sed 's/^/    /' "$work/demo.diff"
+    fail "the compose demo's ranking differs from ./run.sh's (diff above: < ./run.sh, > compose)"
+fi
+say "the compose demo prints ./run.sh's ranking ($(wc -l <"$work/demo.out") lines, identical but for the first)"
+
+step migrate-again "${compose[@]}" run --rm -T migrate
+# what it printed, for the log (the exit status is what the step checks)
+grep -E '^(migrations|functions) applied' "$work/migrate-again.log" | sed 's/^/    /' || true
+step pgtap-in-containers "${compose_test[@]}" run --rm -T tests ./run_test.sh -k test_docker_compose
+grep -E '^(Files=|Result:)|passed|failed' "$work/pgtap-in-containers.log" | sed 's/^/    /' || true
+
+if [ "$validator" = 1 ]; then
+    step validator-example scripts/docker_validator_example.sh
+fi
+
+say "OK in $SECONDS s"
