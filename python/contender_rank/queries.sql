@@ -114,6 +114,9 @@ ORDER BY h.contender_id
 -- name: start_rebuild
 SELECT contender_rank.start_rebuild()
 
+-- name: finish_rebuild
+SELECT contender_rank.finish_rebuild()
+
 -- name: recompute_own_state
 SELECT contender_rank.recompute_own_state(%(contender_ids)s::text[])
 

@@ -376,7 +376,8 @@ def rebuild_state(conn: psycopg.Connection[Any], progress: Progress | None = Non
                 done += batch_rows
                 say(f"  {done:,} of {total:,} rows ({100 * done // total}%)")
                 batch, batch_rows = [], 0
-    # every node is stale now: the similar metrics are settled when the transaction commits
+    # last, once every own metric is in: every node stale, settled when the transaction commits
+    conn.execute(queries.get("finish_rebuild"))
     return total
 
 

@@ -104,6 +104,55 @@ def test_bench_drops_its_scratch_databases(admin_dsn: str, bench_result: dict) -
     assert leftovers == {"n": 0}
 
 
+@pytest.fixture(scope="module")
+def bench_nineteen_result(admin_dsn: str) -> dict:
+    completed = subprocess.run(
+        [sys.executable, "-m", "contender_rank", "bench", "--nineteen", "--nodes", "4", "--tasks", "4"]
+        + ["--days", "1", "--rounds", "1", "--duration", "1", "--json"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "DATABASE_URL": admin_dsn},
+    )
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout)
+
+
+def test_bench_nineteen_measures_both_databases_side_by_side(bench_nineteen_result: dict) -> None:
+    result = bench_nineteen_result
+    assert result["scale"]["contenders"] == 16
+    # one history row per contender per hour, and adoption folded every one of them
+    assert result["scale"]["history_rows"] == 16 * 24 == result["scale"]["adoption_rows_folded"]
+    medians = result["medians"]
+    assert set(medians["query_path_latency_ms"]) == set(medians["refresh_seconds"]) == {"plain", "adopted"}
+    assert set(medians["refresh_step_seconds"]["adopted"]) == {
+        "period scores",
+        "move to history",
+        "delete contenders",
+        "insert contenders",
+    }
+    for path, value in list(_numbers(medians)) + list(_numbers(result["ratios"])):
+        assert math.isfinite(value) and value > 0, f"{path} = {value}"
+    # the query node kept selecting through every refresh, on both databases
+    for label in ("plain", "adopted"):
+        during = result["selection_during_refresh"][label]
+        assert during["calls"] > 0 and during["lock_waits"] >= 0
+        assert result["hot_updates"][label]["updates"] > 0
+    names = [target["name"] for target in result["targets"]]
+    assert len(names) == 4 and any("refresh" in name for name in names)
+    assert result["all_passed"] is all(target["passed"] for target in result["targets"])
+    assert result["judged"] is False  # 16 contenders: shown, not judged
+
+
+def test_bench_nineteen_drops_its_scratch_databases(admin_dsn: str, bench_nineteen_result: dict) -> None:
+    with psycopg.connect(admin_dsn, row_factory=dict_row) as conn:
+        leftovers = conn.execute(
+            "SELECT count(*) AS n FROM pg_database WHERE datname LIKE 'contender_rank_bench19%%'"
+        ).fetchone()
+    assert leftovers == {"n": 0}
+
+
 def test_bench_rejects_a_non_positive_size(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["bench", "--nodes", "0"])

@@ -109,7 +109,11 @@ RETURN CASE
     WHEN requests_made IS NULL OR history_weight IS NULL OR global_metric IS NULL THEN NULL::float8
     ELSE requests_made - CASE
         WHEN history_weight = 0 OR global_metric = 0 THEN 0::float8
-        -- nineteen's tables have no CHECK: a negative score gives a negative metric, hence abs()
+        -- the common case, without a logarithm: both factors within 1e+-150 keep the product within
+        -- 1e+-300, inside float8's range (nineteen's tables have no CHECK: a negative score gives a
+        -- negative metric, hence abs())
+        WHEN abs(global_metric) BETWEEN 1e-150 AND 1e150 AND history_weight BETWEEN 1e-150 AND 1e150
+            THEN history_weight * global_metric
         WHEN ln(history_weight) + ln(abs(global_metric)) > 709 THEN sign(global_metric) * 'Infinity'::float8
         WHEN ln(history_weight) + ln(abs(global_metric)) < -700 THEN 0::float8
         ELSE history_weight * global_metric

@@ -41,10 +41,11 @@
 --   Nothing fires on the per-request counters, on period_score, on TRUNCATE of contenders (the next
 --   contenders inserted mark their nodes) or on nodes: rank_contenders reads those live.
 --
--- READING (task_contenders, at the end): the contenders of the task from contenders, the own metric
---   from own_*, the similar metric from similar_*; on a stale node (only the writing transaction itself
---   can see one) the similar metric is computed as it is read, by the same stale_similar() that
---   settles it, so it is exact there too.
+-- READING (task_contenders and rank_task, at the end): the contenders of the task from contenders,
+--   the own metric from own_*, the similar metric from similar_*. On a stale node (only the writing
+--   transaction itself can see one) the similar metric is computed as it is read, by the same
+--   stale_similar() that settles it, so it is exact there too; rank_contenders checks stale_nodes
+--   first, so every other session runs a plan without that join.
 --
 -- LOCKS
 --   Every trigger takes lock_state() before anything else: one transaction-scoped advisory lock, so
@@ -59,19 +60,17 @@
 --   with no grant on contender_rank. EXECUTE on every function here is revoked from PUBLIC, so nobody
 --   can bind them to a table of their own.
 --
--- Every function a trigger calls per row is PL/pgSQL: it keeps its plans for the session, where a
--- SQL-language function would plan its statements again at every call (4,096 times in one refresh).
+-- Every function a trigger calls per row is PL/pgSQL, which keeps its plans for the session (a
+-- SQL-language function that is not inlined plans its statements again at every call, 4,096 times in
+-- one refresh), or a one-expression SQL function the planner inlines (lock_state).
 -- =================================================================================================
 
+-- A SQL-standard body without settings: the planner inlines it, so the per-row trigger on contenders
+-- pays for the lock call alone, not for a function call around it.
 CREATE OR REPLACE FUNCTION contender_rank.lock_state()
 RETURNS void
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    PERFORM pg_catalog.pg_advisory_xact_lock(8243061957233154049);
-END;
-$$;
+LANGUAGE sql VOLATILE
+RETURN pg_catalog.pg_advisory_xact_lock(8243061957233154049);
 
 COMMENT ON FUNCTION contender_rank.lock_state() IS
     'Takes the transaction-scoped advisory lock that serialises every writer of the derived state.';
@@ -85,6 +84,9 @@ CREATE OR REPLACE FUNCTION contender_rank.recompute_own_state(contender_ids text
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
+-- a retention DELETE or a rebuild groups every contender's history at once: in memory, not in
+-- batches spilled to disk
+SET work_mem = '64MB'
 AS $$
 DECLARE
     v_interval interval;
@@ -98,16 +100,29 @@ DECLARE
 BEGIN
     SELECT rc.decay_interval, rc.decay_factor INTO v_interval, v_factor FROM public.ranking_config rc;
 
-    WITH per_interval AS (
-        SELECT h.contender_id,
-               contender_rank.interval_index(contender_rank.as_utc(h.expired_at), v_interval) AS k,
-               sum(contender_rank.usable_score(h.period_score)) AS score_sum,
-               count(*) AS row_count,
-               max(contender_rank.as_utc(h.expired_at)) AS newest_at
+    WITH history AS (
+        SELECT h.contender_id, h.expired_at, h.period_score
         FROM public.contenders_history h
         -- a row without a finite expired_at is in no interval
         WHERE isfinite(h.expired_at)
           AND h.contender_id IN (SELECT unnest(v_ids))
+    ),
+    -- the interval of each distinct expired_at, once (numeric arithmetic; a period's rows share one).
+    -- MATERIALIZED: inlined, the planner would compute k again for every joined row
+    stamps AS MATERIALIZED (
+        SELECT d.expired_at, contender_rank.as_utc(d.expired_at) AS at,
+               contender_rank.interval_index(contender_rank.as_utc(d.expired_at), v_interval) AS k
+        FROM (SELECT DISTINCT h.expired_at FROM history h) d
+    ),
+    -- grouped and sorted by contender_id in the "C" collation (byte order): the order does not
+    -- matter, and the database's linguistic collation would make the sort the costliest step
+    per_interval AS (
+        SELECT h.contender_id COLLATE "C" AS contender_id, st.k,
+               sum(contender_rank.usable_score(h.period_score)) AS score_sum,
+               count(*) AS row_count,
+               max(st.at) AS newest_at
+        FROM history h
+        JOIN stamps st ON st.expired_at = h.expired_at
         GROUP BY 1, 2
     ),
     with_newest AS (
@@ -286,10 +301,11 @@ CREATE CONSTRAINT TRIGGER stale_nodes_settle
 
 -- ================================================================ from scratch
 
--- Everything from the tables: every own metric from history, every node stale (settled at COMMIT).
--- Runs by itself when the decay settings change or history is truncated; migrate runs the same
--- steps, folding history in parts with progress, when it adopts a database or the definitions
--- behind the state change.
+-- Everything from the tables: every own metric from history, then every node stale (settled at
+-- COMMIT, or at once under SET CONSTRAINTS ... IMMEDIATE: which is why the nodes are marked last,
+-- when the own metrics they borrow from are complete). Runs by itself when the decay settings change
+-- or history is truncated; migrate runs the same three steps, folding history in parts with
+-- progress, when it adopts a database or the definitions behind the state change.
 CREATE OR REPLACE FUNCTION contender_rank.rebuild_state()
 RETURNS void
 LANGUAGE plpgsql VOLATILE
@@ -298,6 +314,7 @@ AS $$
 BEGIN
     PERFORM contender_rank.start_rebuild();
     PERFORM contender_rank.recompute_own_state(NULL);
+    PERFORM contender_rank.finish_rebuild();
 END;
 $$;
 
@@ -312,6 +329,19 @@ AS $$
 BEGIN
     PERFORM contender_rank.lock_state();
     DELETE FROM contender_rank.contender_state;
+END;
+$$;
+
+COMMENT ON FUNCTION contender_rank.start_rebuild() IS
+    'The first step of rebuild_state(): the lock, and no state.';
+
+CREATE OR REPLACE FUNCTION contender_rank.finish_rebuild()
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM contender_rank.lock_state();
     INSERT INTO contender_rank.stale_nodes (node_hotkey, netuid)
     SELECT DISTINCT c.node_hotkey, c.netuid
     FROM public.contenders c
@@ -319,8 +349,9 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION contender_rank.start_rebuild() IS
-    'The first step of rebuild_state(): the lock, no state, every node with a contender stale.';
+COMMENT ON FUNCTION contender_rank.finish_rebuild() IS
+    'The last step of rebuild_state(), once every own metric is folded: every node with a contender stale, so '
+    'that its similar metrics are settled.';
 
 -- ================================================================ triggers on contenders_history
 
@@ -337,17 +368,24 @@ BEGIN
     PERFORM contender_rank.lock_state();
     SELECT rc.decay_interval, rc.decay_factor INTO v_interval, v_factor FROM public.ranking_config rc;
 
-    WITH batch AS (
-        -- each contender's new rows; a row without a finite expired_at is in no interval: ignored
-        -- (ranking_status() counts them)
+    -- the interval of each distinct expired_at, once: exact interval_index() is numeric arithmetic,
+    -- and a period's rows share one stamp (MATERIALIZED, or the planner computes it again per row). A
+    -- row without a finite expired_at is in no interval: ignored (ranking_status() counts them)
+    WITH stamps AS MATERIALIZED (
+        SELECT d.expired_at, contender_rank.as_utc(d.expired_at) AS at,
+               contender_rank.interval_index(contender_rank.as_utc(d.expired_at), v_interval) AS k
+        FROM (SELECT DISTINCT n.expired_at FROM new_rows n WHERE isfinite(n.expired_at)) d
+    ),
+    -- each contender's new rows
+    batch AS (
         SELECT n.contender_id,
-               contender_rank.interval_index(min(contender_rank.as_utc(n.expired_at)), v_interval) AS first_k,
-               contender_rank.interval_index(max(contender_rank.as_utc(n.expired_at)), v_interval) AS last_k,
+               min(st.k) AS first_k,
+               max(st.k) AS last_k,
                sum(contender_rank.usable_score(n.period_score)) AS score_sum,
                count(*) AS row_count,
-               max(contender_rank.as_utc(n.expired_at)) AS newest_at
+               max(st.at) AS newest_at
         FROM new_rows n
-        WHERE isfinite(n.expired_at)
+        JOIN stamps st ON st.expired_at = n.expired_at
         GROUP BY n.contender_id
     ),
     -- contenders the running fold cannot absorb: new rows in several intervals, or before its newest
@@ -582,11 +620,14 @@ CREATE OR REPLACE TRIGGER ranking_config_after_update
 
 -- Every contender of the task with what decides its place: the validator's contender and node rows,
 -- read live (requests, capacity, handshake), and its contender_state row, each metric valued at
--- as_of. On a stale node (seen only inside the transaction that made it stale) the similar metric is
--- computed as it is read, by stale_similar(). When the state already holds history stamped after
--- as_of, the metric comes from the definition instead (20_definition.sql). A plain SQL function
--- without settings, so the planner inlines it into rank_contenders and explain_ranking.
-CREATE OR REPLACE FUNCTION contender_rank.task_contenders(task text, as_of timestamptz)
+-- as_of. When the state already holds history stamped after as_of, that metric comes from the
+-- definition instead (20_definition.sql). settled says whether the caller has seen stale_nodes
+-- empty, as every session but a writing transaction does; when false, the similar metric of a
+-- contender on a stale node is computed as it is read, by the stale_similar() that will settle it,
+-- so the figures before and after the COMMIT are the same to the bit. Called with a constant, the
+-- planner drops that join from the common plan. A plain SQL function without settings, so the planner
+-- inlines it into rank_task and explain_ranking.
+CREATE OR REPLACE FUNCTION contender_rank.task_contenders(task text, as_of timestamptz, settled boolean)
 RETURNS TABLE (contender_id text, node_hotkey text, node_id int, total_requests_made int, capacity float8,
                capacity_left boolean, node_found boolean, handshaken boolean,
                own_metric float8, similar_metric float8, history_weight float8)
@@ -633,15 +674,48 @@ BEGIN ATOMIC
         FROM public.contenders c
         LEFT JOIN public.nodes n ON n.hotkey = c.node_hotkey AND n.netuid = c.netuid
         LEFT JOIN contender_rank.contender_state s ON s.contender_id = c.contender_id
-        -- empty unless this transaction has made nodes stale
-        LEFT JOIN contender_rank.stale_similar() fresh ON fresh.contender_id = c.contender_id
+        LEFT JOIN contender_rank.stale_similar() fresh
+               ON NOT task_contenders.settled
+              AND fresh.contender_id = c.contender_id
         WHERE c.task = task_contenders.task
+        -- a subquery of its own: own_value reaches decayed() as a plain column, computed once per
+        -- row (inlined, decayed() would repeat the expression at each of its uses)
+        OFFSET 0
     ) x;
 END;
 
-COMMENT ON FUNCTION contender_rank.task_contenders(text, timestamptz) IS
+COMMENT ON FUNCTION contender_rank.task_contenders(text, timestamptz, boolean) IS
     'Every contender of task with what decides its place, from the derived state: capacity, node found and '
-    'handshaken, own and similar metric valued at as_of, history_weight.';
+    'handshaken, own and similar metric valued at as_of, history_weight. settled: stale_nodes was seen empty.';
+
+-- rank_contenders' order over task_contenders: eligible contenders (capacity > 0, node handshaken),
+-- capacity left first, then rank_value, then contender_id; at most top_x. Inlined into
+-- rank_contenders, which calls it with settled as a constant.
+CREATE OR REPLACE FUNCTION contender_rank.rank_task(task text, top_x int, as_of timestamptz, settled boolean)
+RETURNS SETOF public.ranked_contender
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT m.contender_id, m.node_hotkey, m.node_id, rank_task.task, m.total_requests_made,
+           m.own_metric, m.similar_metric, m.own_metric + m.similar_metric,
+           contender_rank.rank_value(m.total_requests_made, m.history_weight, m.own_metric + m.similar_metric),
+           m.capacity_left
+    -- OFFSET 0 keeps the metrics a subquery of their own: they reach rank_value as plain columns,
+    -- which lets the planner inline it (it refuses when an argument is a costly expression used
+    -- more than once)
+    FROM (SELECT t.* FROM contender_rank.task_contenders(rank_task.task, rank_task.as_of, rank_task.settled) t
+          OFFSET 0) m
+    WHERE m.capacity > 0
+      AND m.handshaken
+    -- fail open: exhausted contenders still come back, after every one with capacity left
+    ORDER BY m.capacity_left DESC,
+             contender_rank.rank_value(m.total_requests_made, m.history_weight, m.own_metric + m.similar_metric),
+             m.contender_id COLLATE "C"
+    LIMIT rank_task.top_x;
+END;
+
+COMMENT ON FUNCTION contender_rank.rank_task(text, int, timestamptz, boolean) IS
+    'The eligible contenders of task in rank_contenders'' order, at most top_x, from the derived state. '
+    'settled: stale_nodes was seen empty.';
 
 -- default deny: nobody but the owner runs what is in this file (privileges.sql grants the admin
 -- what it may audit)

@@ -26,7 +26,8 @@ BEGIN
     RETURN QUERY
     WITH today AS (
         SELECT t.*, t.own_metric + t.similar_metric AS global_metric, t.capacity > 0 AND t.handshaken AS eligible
-        FROM contender_rank.task_contenders(explain_ranking.task, explain_ranking.as_of) t
+        FROM contender_rank.task_contenders(explain_ranking.task, explain_ranking.as_of,
+                                            NOT EXISTS (SELECT FROM contender_rank.stale_nodes)) t
     ),
     proposed AS (
         SELECT w.contender_id, w.own_metric + w.similar_metric AS global_metric, w.history_weight

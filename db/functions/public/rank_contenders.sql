@@ -6,6 +6,9 @@
 CREATE OR REPLACE FUNCTION public.rank_contenders(task text, top_x int DEFAULT 5, as_of timestamptz DEFAULT now())
 RETURNS SETOF public.ranked_contender
 LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
+-- what the planner expects back, top_x's default: a query joining the result to contenders (the
+-- drop-in selection) then probes the primary key instead of hashing every contender
+ROWS 5
 SET search_path = pg_catalog, pg_temp
 -- ranking_config has no planner statistics (one row, never analyzed), so it is estimated at ~1000
 -- rows; joined with a few thousand contenders the plan crosses jit_above_cost and every call
@@ -15,22 +18,15 @@ AS $$
 BEGIN
     PERFORM contender_rank.check_ranking_arguments(rank_contenders.task, rank_contenders.top_x, rank_contenders.as_of);
 
-    RETURN QUERY
-    SELECT m.contender_id, m.node_hotkey, m.node_id, rank_contenders.task, m.total_requests_made,
-           m.own_metric, m.similar_metric, m.own_metric + m.similar_metric,
-           contender_rank.rank_value(m.total_requests_made, m.history_weight, m.own_metric + m.similar_metric),
-           m.capacity_left
-    -- OFFSET 0 keeps the metrics a subquery of their own: they reach rank_value as plain columns,
-    -- which lets the planner inline it (it refuses when an argument is a costly expression used
-    -- more than once)
-    FROM (SELECT t.* FROM contender_rank.task_contenders(rank_contenders.task, rank_contenders.as_of) t OFFSET 0) m
-    WHERE m.capacity > 0
-      AND m.handshaken
-    -- fail open: exhausted contenders still come back, after every one with capacity left
-    ORDER BY m.capacity_left DESC,
-             contender_rank.rank_value(m.total_requests_made, m.history_weight, m.own_metric + m.similar_metric),
-             m.contender_id COLLATE "C"
-    LIMIT rank_contenders.top_x;
+    -- stale nodes are only visible to the transaction that wrote them, until its COMMIT settles them
+    -- (30_state.sql); every other session takes the plan without the read-time settle
+    IF EXISTS (SELECT FROM contender_rank.stale_nodes) THEN
+        RETURN QUERY SELECT * FROM contender_rank.rank_task(rank_contenders.task, rank_contenders.top_x,
+                                                            rank_contenders.as_of, false);
+    ELSE
+        RETURN QUERY SELECT * FROM contender_rank.rank_task(rank_contenders.task, rank_contenders.top_x,
+                                                            rank_contenders.as_of, true);
+    END IF;
 END;
 $$;
 

@@ -4,7 +4,7 @@
 --   1 hour, f 0.5: 0.5 + 1.0 * 0.5 = 1.0;  f 0.8: 0.5 + 0.8 = 1.3;
 --   2 hours, f 0.8: 08:30 and 09:30 are both in [08:00, 10:00): mean 0.75
 BEGIN;
-SELECT plan(11);
+SELECT plan(12);
 
 SELECT tests.make_two_node_fixture();
 SELECT tests.add_fixture_history();
@@ -38,6 +38,14 @@ SELECT is_empty($$SELECT * FROM contender_rank.stale_nodes$$,
 SELECT is((tests.ranked('k-c', '2024-01-01 09:45:00+00')).rank_value, 7::float8,
           'a new history_weight applies to the next call: 10 - 4 * 0.75');
 SELECT ok(tests.all_rankings_agree('2024-01-02 00:00:00+00'), 'new history_weight: rankings agree');
+
+-- with the settle made immediate (a session may SET CONSTRAINTS ALL IMMEDIATE), it runs as soon as
+-- the rebuild marks the nodes stale: they are marked last, once the own metrics they borrow are in
+SET CONSTRAINTS contender_rank.stale_nodes_settle IMMEDIATE;
+UPDATE ranking_config SET decay_factor = 0.6;
+SET CONSTRAINTS contender_rank.stale_nodes_settle DEFERRED;
+SELECT is(tests.check_both_paths('2024-01-02 00:00:00+00'), '{}'::text[],
+          'a rebuild settled at once (SET CONSTRAINTS ... IMMEDIATE) borrows the rebuilt own metrics');
 
 SELECT * FROM finish();
 ROLLBACK;
