@@ -47,4 +47,4 @@ done
 echo "== pgTAP, $layout layout (${#tests[@]} files)"
 # pg_prove hands psql libpq settings, not a connection string: export them as PG* variables
 eval "$($py -m contender_rank.databases pgenv "$test_url")"
-pg_prove "${tests[@]}"
+pg_prove --timer "${tests[@]}"

@@ -18,10 +18,17 @@ CREATE TABLE contender_rank.contender_state (
     similar_interval  bigint,
     similar_metric    float8,
     similar_newest_at timestamptz,
+    -- the contender's task as of the last settle of its node (NULL until then)
+    task              text,
     CONSTRAINT own_state_complete CHECK (
         (own_interval IS NULL) = (own_base IS NULL) AND (own_interval IS NULL) = (own_interval_sum IS NULL)
         AND (own_interval IS NULL) = (own_interval_rows IS NULL) AND (own_interval IS NULL) = (own_newest_at IS NULL))
-) WITH (fillfactor = 80);
+)
+-- A period rewrites every row twice in one transaction (the fold of the moved history, then the settle
+-- at COMMIT): with two thirds of each page free both new versions stay on the row's page (HOT), the
+-- index is not touched, and a row never moves from where it was placed, next to the rows of its task
+-- (rebuilds and settles insert in task order), so a ranking reads a few pages, not the whole table.
+WITH (fillfactor = 30);
 COMMENT ON TABLE contender_rank.contender_state IS
     'Derived, never edited by hand: one row per contender id with history or a settled similar metric. The own '
     'metric, as a running decayed sum, outlives the contender (a validator re-creates contenders every period; '
@@ -43,6 +50,10 @@ COMMENT ON COLUMN contender_rank.contender_state.similar_metric IS
     'metric, valued at similar_interval; as of the last settle of the node.';
 COMMENT ON COLUMN contender_rank.contender_state.similar_newest_at IS
     'Newest expired_at among the history behind similar_metric.';
+COMMENT ON COLUMN contender_rank.contender_state.task IS
+    'The contender''s task as of the last settle of its node; once settled, equal to contenders.task for every '
+    'current contender, so a ranking reads its task''s rows through contender_state_task.';
+CREATE INDEX contender_state_task ON contender_rank.contender_state (task);
 
 CREATE TABLE contender_rank.stale_nodes (
     node_hotkey text NOT NULL,

@@ -8,7 +8,8 @@ round after round, alternating the two databases:
 - the query node's path with pgbench (prepared protocol, one client): nineteen's own synthetic
   selection of 5 contenders plus one counter bump, against the drop-in selection (``rank_contenders``
   joined to nineteen's rows) plus the same bump; the scripts are nineteen's statements
-  (``nineteen/statements.sql``). The bumps' HOT share is read from the table statistics.
+  (``nineteen/statements.sql``), in short runs alternating between the two databases (five pairs a
+  round). The bumps' HOT share is read from the table statistics.
 - the control node's period refresh as nineteen sends it, through asyncpg: period scores (one UPDATE
   per contender), the move to history, DELETE FROM contenders, one INSERT per contender; each step
   its own transaction. An hour of query traffic is written before each (not timed). During every
@@ -18,7 +19,9 @@ round after round, alternating the two databases:
 - nineteen's retention (the oldest hour deleted), reported without a target.
 
 Before each round both tables of contenders are vacuumed (as autovacuum would), so that the bumps
-start from the same free space on both. Targets: refresh adopted/plain <= 3, query path
+start from the same free space on both. Each ratio is the median of the ratios measured side by side
+(the same pair of runs, the same round's refreshes): a shared host's speed drifts by tens of percent
+within a minute, and a pair sees the same drift. Targets: refresh adopted/plain <= 3, query path
 adopted/plain <= 1.5, the bumps' HOT share on the adopted database within one point of the plain
 one's (the same statements on the same pages; what is left is when autovacuum ran), and no lock
 wait for a selection during a refresh.
@@ -48,6 +51,9 @@ from contender_rank.schema import migrate
 MAX_REFRESH_RATIO = 3.0
 MAX_QUERY_PATH_RATIO = 1.5
 MAX_HOT_SHARE_SHORTFALL = 0.01
+# the query path is measured in short runs alternating between the databases, this many pairs per
+# round: a drift in the machine's speed (a shared host) then hits both sides of each pair alike
+PAIRS = 5
 TOP_X = 5
 Progress = Callable[[str], None]
 
@@ -257,27 +263,34 @@ def run(scale: Scale, pgbench: Path, dsn: str | None, progress: Progress | None 
             for round_no in range(1, scale.rounds + 1):
                 # alternate which database goes first
                 order = list(dsns.items()) if round_no % 2 else list(reversed(dsns.items()))
-                say(f"round {round_no}/{scale.rounds}: the query node's path ({scale.duration_s} s each)")
+                seconds_each = max(1, scale.duration_s // PAIRS)
+                say(
+                    f"round {round_no}/{scale.rounds}: the query node's path, {PAIRS} alternating pairs of "
+                    f"{seconds_each} s runs"
+                )
                 for label, url in order:
                     with psycopg.connect(url, autocommit=True) as conn:
                         conn.execute("VACUUM contenders")
                     pgbench_run(pgbench, url, scripts[label], 1, 1, variables)  # warm up, unmeasured
-                    before = table_stats(url)
-                    latency, tps, count = pgbench_run(
-                        pgbench, url, scripts[label], 1, scale.duration_s, variables
-                    )
-                    after = _settled_stats(url, before, count)
-                    hot[label]["updates"] += after.n_tup_upd - before.n_tup_upd
-                    hot[label]["hot_updates"] += after.n_tup_hot_upd - before.n_tup_hot_upd
-                    paths.append(
-                        {
-                            "database": label,
-                            "round": round_no,
-                            "latency_ms": latency,
-                            "tps": tps,
-                            "transactions": count,
-                        }
-                    )
+                for pair in range(PAIRS):
+                    for label, url in order:
+                        before = table_stats(url)
+                        latency, tps, count = pgbench_run(
+                            pgbench, url, scripts[label], 1, seconds_each, variables
+                        )
+                        after = _settled_stats(url, before, count)
+                        hot[label]["updates"] += after.n_tup_upd - before.n_tup_upd
+                        hot[label]["hot_updates"] += after.n_tup_hot_upd - before.n_tup_hot_upd
+                        paths.append(
+                            {
+                                "database": label,
+                                "round": round_no,
+                                "pair": pair + 1,
+                                "latency_ms": latency,
+                                "tps": tps,
+                                "transactions": count,
+                            }
+                        )
                 say(
                     f"round {round_no}/{scale.rounds}: the period refresh (a query node selecting), retention"
                 )
@@ -363,9 +376,25 @@ def _summarise(
         for label, nodes in during.items()
     }
     lock_waits = selecting["adopted"]["lock_waits"]
+    # each ratio is the median of ratios measured side by side (same pair, same round)
+    pair_ratios = [
+        adopted["latency_ms"] / plain["latency_ms"]
+        for plain in paths
+        if plain["database"] == "plain"
+        for adopted in paths
+        if adopted["database"] == "adopted"
+        and (adopted["round"], adopted["pair"]) == (plain["round"], plain["pair"])
+    ]
+    round_ratios = [
+        adopted.total / plain.total
+        for plain in refreshes
+        if plain.database == "plain"
+        for adopted in refreshes
+        if adopted.database == "adopted" and adopted.round == plain.round
+    ]
     ratios = {
-        "refresh_adopted_vs_plain": refresh["adopted"] / refresh["plain"],
-        "query_path_adopted_vs_plain": latency["adopted"] / latency["plain"],
+        "refresh_adopted_vs_plain": _median(round_ratios),
+        "query_path_adopted_vs_plain": _median(pair_ratios),
         "retention_adopted_vs_plain": kept["adopted"] / kept["plain"],
         "selection_p99_during_refresh_adopted_vs_plain": _percentile(
             selecting["adopted"]["latencies_ms"], 0.99

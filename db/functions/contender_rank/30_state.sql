@@ -12,6 +12,9 @@
 --                     their history stays); so does the row, and the table's size holds steady from
 --                     period to period.
 --     similar_*       what it borrows on its node from similar tasks, as of the last settle of the node.
+--     task            its task, as of the last settle of its node: once settled, every current
+--                     contender has a row with its current task, which is how a ranking finds the
+--                     task's rows by index.
 --   stale_nodes       nodes whose similar metrics the writing transaction still has to settle.
 --   Which contenders are current, and where, is never copied: contenders itself says.
 --
@@ -182,11 +185,15 @@ COMMENT ON FUNCTION contender_rank.recompute_own_state(text[]) IS
 -- each such contender, NULLs when it borrows nothing. The one definition both the settle and the read
 -- of a stale node use; set-based, so settling a whole refresh is a few hash joins.
 CREATE OR REPLACE FUNCTION contender_rank.stale_similar()
-RETURNS TABLE (contender_id text, similar_interval bigint, similar_metric float8, similar_newest_at timestamptz)
+RETURNS TABLE (contender_id text, task text, similar_interval bigint, similar_metric float8,
+               similar_newest_at timestamptz)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
+    -- the keys in the "C" collation (byte order): every sort below is then a memcmp, not a
+    -- linguistic comparison, and the order of the result does not matter
     WITH targets AS (
-        SELECT t.contender_id, t.node_hotkey, t.netuid, t.task
+        SELECT t.contender_id COLLATE "C" AS contender_id, t.node_hotkey COLLATE "C" AS node_hotkey, t.netuid,
+               t.task COLLATE "C" AS task
         FROM contender_rank.stale_nodes stale
         JOIN public.contenders t
           ON t.node_hotkey = stale.node_hotkey
@@ -222,12 +229,12 @@ BEGIN ATOMIC
         FROM lent l
         CROSS JOIN public.ranking_config rc
     )
-    SELECT t.contender_id, max(v.ref_k),
+    SELECT t.contender_id, t.task, max(v.ref_k),
            sum(contender_rank.scaled(v.similarity, v.own_at_ref) ORDER BY v.own_at_ref, v.similarity),
            max(v.own_newest_at)
     FROM targets t
     LEFT JOIN valued v ON v.contender_id = t.contender_id
-    GROUP BY t.contender_id;
+    GROUP BY t.contender_id, t.task;
 END;
 
 COMMENT ON FUNCTION contender_rank.stale_similar() IS
@@ -273,17 +280,30 @@ BEGIN
         RETURN NULL;
     END IF;
     PERFORM contender_rank.lock_state();
-    INSERT INTO contender_rank.contender_state AS s (contender_id, similar_interval, similar_metric, similar_newest_at)
-    SELECT fresh.contender_id, fresh.similar_interval, fresh.similar_metric, fresh.similar_newest_at
-    FROM contender_rank.stale_similar() fresh
-    ON CONFLICT ON CONSTRAINT contender_state_pkey DO UPDATE
-    SET similar_interval = EXCLUDED.similar_interval,
-        similar_metric = EXCLUDED.similar_metric,
-        similar_newest_at = EXCLUDED.similar_newest_at
-    -- rewriting an unchanged row would only leave a dead tuple
-    WHERE (s.similar_interval, s.similar_metric, s.similar_newest_at)
-          IS DISTINCT FROM (EXCLUDED.similar_interval, EXCLUDED.similar_metric, EXCLUDED.similar_newest_at);
+    -- an UPDATE of the rows that changed and an INSERT of the missing ones, not an upsert: an upsert
+    -- locks every conflicting row even when its WHERE leaves it as it was, and a refresh that
+    -- re-creates the same contenders changes none (no other writer runs: the lock is held)
+    WITH fresh AS MATERIALIZED (
+        SELECT * FROM contender_rank.stale_similar()
+    ),
+    changed AS (
+        UPDATE contender_rank.contender_state s
+        SET task = f.task, similar_interval = f.similar_interval, similar_metric = f.similar_metric,
+            similar_newest_at = f.similar_newest_at
+        FROM fresh f
+        WHERE s.contender_id = f.contender_id
+          AND (s.task, s.similar_interval, s.similar_metric, s.similar_newest_at)
+              IS DISTINCT FROM (f.task, f.similar_interval, f.similar_metric, f.similar_newest_at)
+    )
+    INSERT INTO contender_rank.contender_state (contender_id, task, similar_interval, similar_metric, similar_newest_at)
+    SELECT f.contender_id, f.task, f.similar_interval, f.similar_metric, f.similar_newest_at
+    FROM fresh f
+    WHERE NOT EXISTS (SELECT FROM contender_rank.contender_state s WHERE s.contender_id = f.contender_id)
+    -- new rows land next to each other by task (see the table's fillfactor)
+    ORDER BY f.task COLLATE "C", f.contender_id COLLATE "C";
     DELETE FROM contender_rank.stale_nodes;
+    -- contenders_after_insert's memo of the node it marked last is void once the node is settled
+    PERFORM pg_catalog.set_config('contender_rank.last_stale_node', '', true);
     RETURN NULL;
 END;
 $$;
@@ -329,11 +349,18 @@ AS $$
 BEGIN
     PERFORM contender_rank.lock_state();
     DELETE FROM contender_rank.contender_state;
+    -- a row for every current contender, placed in task order: the folds and settles that follow
+    -- update these rows in place, so a task's rows stay on a few pages (see the table's fillfactor)
+    INSERT INTO contender_rank.contender_state (contender_id, task)
+    SELECT c.contender_id, c.task
+    FROM public.contenders c
+    ORDER BY c.task COLLATE "C", c.contender_id COLLATE "C";
 END;
 $$;
 
 COMMENT ON FUNCTION contender_rank.start_rebuild() IS
-    'The first step of rebuild_state(): the lock, and no state.';
+    'The first step of rebuild_state(): the lock, and an empty state row for every current contender, in task '
+    'order.';
 
 CREATE OR REPLACE FUNCTION contender_rank.finish_rebuild()
 RETURNS void
@@ -396,28 +423,36 @@ BEGIN
         WHERE b.first_k <> b.last_k
            OR b.first_k < s.own_interval
     ),
-    -- the running fold: move the sum forward to the new interval, or add to the current one
-    folded AS (
-        INSERT INTO contender_rank.contender_state AS s
+    -- the running fold: move the sum forward to the new interval, or add to the current one (an
+    -- UPDATE of the rows there and an INSERT of the missing ones: cheaper than an upsert, and no
+    -- other writer runs while the lock is held)
+    moved AS (
+        UPDATE contender_rank.contender_state s
+        SET own_base = CASE
+                WHEN s.own_interval IS NULL OR s.own_interval = b.first_k THEN coalesce(s.own_base, 0)
+                ELSE contender_rank.decayed(s.own_base + contender_rank.interval_mean(s.own_interval_sum,
+                                                                                      s.own_interval_rows),
+                                            v_factor, b.first_k - s.own_interval)
+            END,
+            own_interval_sum = CASE WHEN s.own_interval = b.first_k
+                                    THEN s.own_interval_sum + b.score_sum
+                                    ELSE b.score_sum END,
+            own_interval_rows = CASE WHEN s.own_interval = b.first_k
+                                     THEN s.own_interval_rows + b.row_count
+                                     ELSE b.row_count END,
+            own_interval = b.first_k,
+            own_newest_at = greatest(s.own_newest_at, b.newest_at)
+        FROM batch b
+        WHERE s.contender_id = b.contender_id
+          AND b.contender_id NOT IN (SELECT l.contender_id FROM late l)
+    ),
+    added AS (
+        INSERT INTO contender_rank.contender_state
             (contender_id, own_interval, own_base, own_interval_sum, own_interval_rows, own_newest_at)
         SELECT b.contender_id, b.first_k, 0, b.score_sum, b.row_count, b.newest_at
         FROM batch b
         WHERE b.contender_id NOT IN (SELECT l.contender_id FROM late l)
-        ON CONFLICT ON CONSTRAINT contender_state_pkey DO UPDATE
-        SET own_base = CASE
-                WHEN s.own_interval IS NULL OR s.own_interval = EXCLUDED.own_interval THEN coalesce(s.own_base, 0)
-                ELSE contender_rank.decayed(s.own_base + contender_rank.interval_mean(s.own_interval_sum,
-                                                                                      s.own_interval_rows),
-                                            v_factor, EXCLUDED.own_interval - s.own_interval)
-            END,
-            own_interval_sum = CASE WHEN s.own_interval = EXCLUDED.own_interval
-                                    THEN s.own_interval_sum + EXCLUDED.own_interval_sum
-                                    ELSE EXCLUDED.own_interval_sum END,
-            own_interval_rows = CASE WHEN s.own_interval = EXCLUDED.own_interval
-                                     THEN s.own_interval_rows + EXCLUDED.own_interval_rows
-                                     ELSE EXCLUDED.own_interval_rows END,
-            own_interval = EXCLUDED.own_interval,
-            own_newest_at = greatest(s.own_newest_at, EXCLUDED.own_newest_at)
+          AND NOT EXISTS (SELECT FROM contender_rank.contender_state s WHERE s.contender_id = b.contender_id)
     )
     SELECT ARRAY(SELECT l.contender_id FROM late l) INTO v_late;
 
@@ -505,8 +540,19 @@ RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    v_node text := pg_catalog.format('%s/%s/%s', pg_catalog.pg_current_xact_id(), NEW.netuid, NEW.node_hotkey);
 BEGIN
+    -- a validator inserts a node's contenders one after another: when this transaction's last mark
+    -- was this node, it is still stale and there is nothing to do. The memo is a setting local to
+    -- the transaction (undone with it, or with the savepoint that set it), cleared by the settle.
+    IF pg_catalog.current_setting('contender_rank.last_stale_node', true) = v_node THEN
+        RETURN NULL;
+    END IF;
     PERFORM contender_rank.lock_state();
+    -- the memo first: under SET CONSTRAINTS ... IMMEDIATE the INSERT below settles the node at once,
+    -- and that settle must be the one to clear it
+    PERFORM pg_catalog.set_config('contender_rank.last_stale_node', v_node, true);
     INSERT INTO contender_rank.stale_nodes (node_hotkey, netuid)
     VALUES (NEW.node_hotkey, NEW.netuid)
     ON CONFLICT DO NOTHING;
@@ -515,7 +561,7 @@ END;
 $$;
 
 COMMENT ON FUNCTION contender_rank.contenders_after_insert() IS
-    'Trigger: a new contender''s node is stale.';
+    'Trigger: a new contender''s node is stale (nothing to do when it is the node this transaction marked last).';
 
 CREATE OR REPLACE TRIGGER contenders_after_insert
     AFTER INSERT ON public.contenders
@@ -673,7 +719,11 @@ BEGIN ATOMIC
                    AS similar_newest_at
         FROM public.contenders c
         LEFT JOIN public.nodes n ON n.hotkey = c.node_hotkey AND n.netuid = c.netuid
-        LEFT JOIN contender_rank.contender_state s ON s.contender_id = c.contender_id
+        -- settled, every current contender's state row carries its task (the settle writes it), so the
+        -- task's rows come from the index on it instead of a scan of every contender's state
+        LEFT JOIN contender_rank.contender_state s
+               ON s.contender_id = c.contender_id
+              AND (s.task = task_contenders.task OR NOT task_contenders.settled)
         LEFT JOIN contender_rank.stale_similar() fresh
                ON NOT task_contenders.settled
               AND fresh.contender_id = c.contender_id

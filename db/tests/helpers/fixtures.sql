@@ -456,6 +456,11 @@ BEGIN
     IF NOT tests.state_agrees(check_both_paths.as_of, check_both_paths.tolerance) THEN
         v_problems := v_problems || 'settled: the stored state differs from the definition'::text;
     END IF;
+    IF EXISTS (SELECT FROM public.contenders c
+               LEFT JOIN contender_rank.contender_state s ON s.contender_id = c.contender_id
+               WHERE s.task IS DISTINCT FROM c.task) THEN
+        v_problems := v_problems || 'settled: a current contender''s state row does not carry its task'::text;
+    END IF;
     IF NOT tests.all_rankings_agree(check_both_paths.as_of, check_both_paths.tolerance) THEN
         v_problems := v_problems || 'settled: a ranking differs from the definition'::text;
     END IF;
