@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TextIO
 
 from contender_rank.cli import CliError
 from contender_rank.embedded import EmbeddedPostgres, EmbeddedPostgresError
@@ -55,18 +56,10 @@ PRESETS: dict[str, Preset] = {
             periods=8,
             queries=300,
             shape=NINETEEN,
-            sweep_points=(
-                (0, 0.5),
-                (25, 0.5),
-                (50, 0.5),
-                (100, 0.5),
-                (250, 0.5),
-                (2500, 0.5),
-                (50, 0.8),
-                (250, 0.8),
-            ),
+            sweep_points=((0, 0.5), (25, 0.5), (50, 0.5), (100, 0.5), (250, 0.5), (2500, 0.5), (50, 0.8)),
             synthetic_organic_weights=(50, 250, 2500),
             seeds=5,
+            jobs=2,
         ),
         # the same traffic per contender on a quarter of the nodes
         quick=Settings(
@@ -180,8 +173,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--jobs",
         type=int,
-        default=default.full.jobs,
-        help=f"runs in parallel, one connection each (default {default.full.jobs})",
+        help=f"runs in parallel, one connection each (default {default.full.jobs}; nineteen "
+        f"{nineteen.full.jobs}, whose runs each keep a server process busy for minutes)",
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument(
@@ -217,7 +210,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         nodes=base.nodes if args.nodes is None else args.nodes,
         periods=base.periods if args.periods is None else args.periods,
         queries=base.queries if args.queries is None else args.queries,
-        jobs=args.jobs,
+        jobs=base.jobs if args.jobs is None else args.jobs,
         shape=shape,
     )
     if args.sweep_weights is not None or args.sweep_decay_factors is not None:
@@ -259,11 +252,11 @@ def _check_plot_target(path: Path | None) -> None:
 class ProgressLine:
     """Runs done on stderr: one line rewritten in place on a terminal, a line per tenth otherwise."""
 
-    def __init__(self, label: str, stream=sys.stderr):
+    def __init__(self, label: str, stream: TextIO | None = None):
         self.label = label
-        self.stream = stream
+        self.stream = sys.stderr if stream is None else stream
         self.started = time.monotonic()
-        self.tty = stream.isatty()
+        self.tty = self.stream.isatty()
         self._last_tenth = -1
 
     def __call__(self, done: int, total: int) -> None:

@@ -510,13 +510,23 @@ class _Plan:
     sweep: list[RunConfig]
     synthetic: list[tuple[RunConfig, RunConfig]]  # (split, same weight)
 
-    def distinct(self) -> list[RunConfig]:
-        """Every configuration to run once: a sweep point with a strategy's exact configuration
-        is that same deterministic run."""
+    def all(self) -> list[RunConfig]:
         configs = [*self.strategies.values(), *self.sweep]
         for split, same in self.synthetic:
             configs += [split, same]
-        return list(dict.fromkeys(configs))
+        return configs
+
+    def same_run(self, config: RunConfig) -> RunConfig:
+        """The configuration whose run this one's is. A sweep point with a strategy's exact
+        configuration is that same deterministic run; with every weight 0 the ranking is
+        fewest requests first whatever the decay factor and the similarity rows: load_balance."""
+        if config.history_weight == 0 and not config.synthetic_weight:
+            return self.strategies["load_balance"]
+        return config
+
+    def distinct(self) -> list[RunConfig]:
+        """Every configuration to run, once."""
+        return list(dict.fromkeys(self.same_run(config) for config in self.all()))
 
 
 def _plan(settings: Settings, defaults: _Defaults) -> _Plan:
@@ -578,6 +588,9 @@ def run_seeds(
                     future.cancel()
                 raise
 
+    for index in range(len(worlds)):
+        for config in plan.all():
+            measured[(index, config)] = measured[(index, plan.same_run(config))]
     results = []
     for index, world in enumerate(worlds):
         strategies = {name: measured[(index, config)] for name, config in plan.strategies.items()}
