@@ -105,82 +105,117 @@ def _at(share: Summary) -> float:
     return max(share.mean * 100, _LEFT_EDGE)
 
 
-def _errorbar(axes: Any, x: Summary, y: Summary, **style: Any) -> None:
-    """A point at (min share %, served quality) with both 95 % intervals (cut at the left edge)."""
-    position = _at(x)
+def _errorbar(axes: Any, x: Summary, y: Summary, x_scale: float, log_x: bool, **style: Any) -> float:
+    """A point with both 95 % intervals (cut at the left edge on a log axis); returns its x."""
+    position = _at(x) if log_x else x.mean * x_scale
     xerr = None
     if x.low is not None and x.high is not None:
-        low = max(x.low * 100, _LEFT_EDGE / 1.2)
-        xerr = [[max(position - low, 0)], [max(x.high * 100 - position, 0)]]
+        low = max(x.low * x_scale, _LEFT_EDGE / 1.2) if log_x else x.low * x_scale
+        xerr = [[max(position - low, 0)], [max(x.high * x_scale - position, 0)]]
     yerr = None if y.low is None or y.high is None else [[y.mean - y.low], [y.high - y.mean]]
     axes.errorbar([position], [y.mean], xerr=xerr, yerr=yerr, capsize=2, elinewidth=0.8, **style)
+    return position
 
 
 def plot_sweep(result: SeedsResult, path: Path) -> None:
+    """Served quality gained over load_balance (paired by seed) against what it costs in data on the
+    weakest miners: the smallest share of a task's requests any contender got (left) and the
+    share of contender-periods with no request at all (right), for every sweep point."""
     plt = require_matplotlib()
     first = result.results[0]
     world = first.world
-    figure, axes = plt.subplots(figsize=(7.8, 5.0))
+    figure, panels = plt.subplots(1, 2, figsize=(12, 5.0), sharey=True)
     sweep = [(index, config) for index, (config, _) in enumerate(first.sweep)]
     factors = sorted({config.decay_factor for _, config in sweep})
     colors = plt.get_cmap("viridis")([i / max(1, len(factors)) for i in range(len(factors))])
-    smallest = 1.0
-    for factor, color in zip(factors, colors):
-        points = sorted(
-            (config.history_weight, index) for index, config in sweep if config.decay_factor == factor
-        )
-        shares = [result.sweep(index, "min_share") for _, index in points]
-        quality = [result.sweep(index, "served_quality") for _, index in points]
-        # min share 0 has no place on a log axis: drawn at the axis' left edge
-        xs = [_at(s) for s in shares]
-        axes.plot(xs, [q.mean for q in quality], color=color, label=f"decay_factor {factor:g}")
-        for (weight, _), share, served, x in zip(points, shares, quality, xs):
-            _errorbar(axes, share, served, fmt="o", color=color, markersize=4)
-            axes.annotate(
-                f"w={weight:g}",
-                (x, served.mean),
-                textcoords="offset points",
-                xytext=(4, 4),
-                fontsize=7,
-                color=color,
+    oracle = result.difference("oracle", "load_balance", "served_quality")
+    for axes, measure, x_scale, log_x in (
+        (panels[0], "min_share", 100.0, True),
+        (panels[1], "unmeasured", 100.0, False),
+    ):
+        smallest = 1.0
+        for factor, color in zip(factors, colors):
+            points = sorted(
+                (config.history_weight, index) for index, config in sweep if config.decay_factor == factor
             )
-            smallest = min(smallest, x)
-    for index, (config, _, _) in enumerate(first.synthetic):
-        share, served = result.synthetic(index, "min_share"), result.synthetic(index, "served_quality")
-        _errorbar(axes, share, served, fmt="s", color="#ff7f0e", markersize=5, mfc="none")
-        axes.annotate(
-            f"synthetic 0, organic w={config.history_weight:g}",
-            (_at(share), served.mean),
-            textcoords="offset points",
-            xytext=(4, -10),
-            fontsize=7,
-            color="#ff7f0e",
+            xs, ys = [], []
+            for weight, index in points:
+                gain = result.sweep_minus(index, "served_quality", "load_balance")
+                x = _errorbar(
+                    axes,
+                    result.sweep(index, measure),
+                    gain,
+                    x_scale,
+                    log_x,
+                    fmt="o",
+                    color=color,
+                    markersize=4,
+                )
+                axes.annotate(
+                    f"w={weight:g}",
+                    (x, gain.mean),
+                    textcoords="offset points",
+                    xytext=(4, 4),
+                    fontsize=7,
+                    color=color,
+                )
+                xs.append(x)
+                ys.append(gain.mean)
+                smallest = min(smallest, x)
+            axes.plot(xs, ys, color=color, linewidth=1, label=f"decay_factor {factor:g}")
+        for index, (config, _, _) in enumerate(first.synthetic):
+            gain = result.synthetic_minus(index, "served_quality", "load_balance")
+            x = _errorbar(
+                axes,
+                result.synthetic(index, measure),
+                gain,
+                x_scale,
+                log_x,
+                fmt="s",
+                color="#ff7f0e",
+                markersize=5,
+                mfc="none",
+            )
+            axes.annotate(
+                f"synthetic w=0, organic w={config.history_weight:g}",
+                (x, gain.mean),
+                textcoords="offset points",
+                xytext=(4, -10),
+                fontsize=7,
+                color="#ff7f0e",
+            )
+        axes.axhline(
+            oracle.mean, color=_STYLE["oracle"]["color"], linestyle=":", label=f"oracle (+{oracle.mean:.3f})"
         )
-    oracle = result.strategy("oracle", "served_quality")
-    axes.axhline(
-        oracle.mean, color=_STYLE["oracle"]["color"], linestyle=":", label=f"oracle ({oracle.mean:.3f})"
-    )
-    if oracle.low is not None:
-        axes.axhspan(oracle.low, oracle.high, color=_STYLE["oracle"]["color"], alpha=0.1, linewidth=0)
-    axes.axvline(
-        100 / world.nodes, color="black", linewidth=0.8, alpha=0.5, label=f"equal share (1/{world.nodes})"
-    )
-    axes.set_xscale("log")  # the interesting range is a hundredth of a percent to a few percent
-    ticks = [t for t in (0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10) if t >= smallest / 1.5]
-    axes.set_xticks(ticks)
-    axes.xaxis.set_major_formatter(plt.FuncFormatter(lambda value, _: f"{value:g}"))
-    axes.xaxis.set_minor_formatter(plt.NullFormatter())
-    axes.set_xlabel("min share: smallest share of a task's requests any contender got (%, log scale)")
+        if oracle.low is not None:
+            axes.axhspan(oracle.low, oracle.high, color=_STYLE["oracle"]["color"], alpha=0.1, linewidth=0)
+        axes.grid(alpha=0.3)
+        if log_x:
+            axes.axvline(
+                100 / world.nodes,
+                color="black",
+                linewidth=0.8,
+                alpha=0.5,
+                label=f"equal share (1/{world.nodes})",
+            )
+            axes.set_xscale("log")  # the interesting range is a hundredth of a percent to a few percent
+            ticks = [t for t in (0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10) if t >= smallest / 1.5]
+            axes.set_xticks(ticks)
+            axes.xaxis.set_major_formatter(plt.FuncFormatter(lambda value, _: f"{value:g}"))
+            axes.xaxis.set_minor_formatter(plt.NullFormatter())
+            axes.set_xlabel("min share: smallest share of a task's requests any contender got (%, log scale)")
+        else:
+            axes.set_xlabel("unmeasured: contender-periods with no request, so no score (%)")
     organic = ", organic queries" if world.synthetic_share else ""
-    axes.set_ylabel(f"served quality (answered on the first try{organic})")
+    panels[0].set_ylabel(f"served quality minus load_balance's (first try{organic})")
+    panels[0].legend(fontsize=8, loc="lower right")
     scale = world.shape.weight_scale
     weights = "" if scale == 1 else f"; w at full scale, w/{scale:g} in the database"
-    axes.set_title(
-        f"history_weight sweep ({world.shape.name}, {_seeds_label(result)}{weights})",
-        fontsize=9,
+    figure.suptitle(
+        f"history_weight sweep ({world.shape.name}, {world.nodes} nodes, {_seeds_label(result)}; "
+        f"differences paired by seed{weights})",
+        fontsize=10,
     )
-    axes.grid(alpha=0.3)
-    axes.legend(fontsize=8)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)

@@ -377,9 +377,20 @@ class SeedsResult:
         return stats.summarise([r.sweep[index][1].value(measure) for r in self.results])
 
     def sweep_minus_defaults(self, index: int, measure: str) -> stats.Summary:
+        return self.sweep_minus(index, measure, "history_similarity")
+
+    def sweep_minus(self, index: int, measure: str, strategy: str) -> stats.Summary:
+        """A sweep point minus a strategy, paired by seed."""
         return stats.paired(
             [r.sweep[index][1].value(measure) for r in self.results],
-            [r.strategies["history_similarity"].value(measure) for r in self.results],
+            [r.strategies[strategy].value(measure) for r in self.results],
+        )
+
+    def synthetic_minus(self, index: int, measure: str, strategy: str) -> stats.Summary:
+        """A synthetic split run minus a strategy, paired by seed."""
+        return stats.paired(
+            [r.synthetic[index][1].value(measure) for r in self.results],
+            [r.strategies[strategy].value(measure) for r in self.results],
         )
 
     def synthetic(self, index: int, measure: str, which: int = 1) -> stats.Summary:
