@@ -70,7 +70,7 @@ PRESETS: dict[str, Preset] = {
             queries=75,
             shape=NINETEEN,
             sweep_points=((0, 0.5), (50, 0.5), (2500, 0.5)),
-            synthetic_organic_weights=(2500,),
+            synthetic_organic_weights=(50, 2500),
             seeds=3,
         ),
     ),

@@ -211,7 +211,7 @@ def test_multi_seed_summary_is_the_paired_t_interval_of_its_single_seed_runs(
     result = run_seeds(seeds, admin_dsn, template=template_db)
     document = result.as_json()
 
-    assert document["n"] == 3 and document["seeds"] == [11, 12, 13]
+    assert document["n"] == 3 and document["seed_list"] == [11, 12, 13]
     assert document["interval"] == "t"
     assert set(document["strategies"]) == set(STRATEGIES)
     assert set(REQUIRED_DIFFERENCES) <= set(document["differences"])
@@ -268,7 +268,7 @@ def test_cli_json_keeps_the_single_seed_keys_and_adds_the_seeds_block(
     assert re.search(r"seeds 5\.\.7: \d+/\d+ runs", captured.err), "a progress line on stderr"
     # today's keys, for the first seed, unchanged by the other seeds
     assert {key: value for key, value in several.items() if key != "seeds"} == single
-    assert several["seeds"]["n"] == 3 and several["seeds"]["seeds"] == [5, 6, 7]
+    assert several["seeds"]["n"] == 3 and several["seeds"]["seed_list"] == [5, 6, 7]
     difference = several["seeds"]["differences"]["history_similarity-history"][
         "new_task_first_period_quality"
     ]

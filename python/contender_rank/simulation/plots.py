@@ -48,15 +48,18 @@ def _seeds_label(result: SeedsResult) -> str:
     return f"seeds {seeds[0]}-{seeds[-1]}, mean and 95% interval"
 
 
-def _band(axes: Any, points: list[tuple[int, Summary]], name: str) -> None:
+_SPLIT_STYLE = ({"color": "#ff7f0e", "linestyle": "-."}, {"color": "#9467bd", "linestyle": "-."})
+
+
+def _band(axes: Any, points: list[tuple[int, Summary]], label: str, style: dict[str, str]) -> None:
     xs = [period for period, _ in points]
-    axes.plot(xs, [s.mean for _, s in points], label=name, marker="o", markersize=3, **_STYLE[name])
+    axes.plot(xs, [s.mean for _, s in points], label=label, marker="o", markersize=3, **style)
     if all(s.low is not None for _, s in points):
         axes.fill_between(
             xs,
             [s.low for _, s in points],
             [s.high for _, s in points],
-            color=_STYLE[name]["color"],
+            color=style["color"],
             alpha=0.15,
             linewidth=0,
         )
@@ -69,8 +72,13 @@ def plot_periods(result: SeedsResult, path: Path) -> None:
     new_tasks = world.new_tasks
     figure, (overall, new_task) = plt.subplots(1, 2, figsize=(11, 4.4), sharey=True)
     for name in STRATEGIES:
-        _band(overall, result.per_period(name, "served_quality"), name)
-        _band(new_task, result.per_period(name, "new_task_served_quality"), name)
+        _band(overall, result.per_period(name, "served_quality"), name, _STYLE[name])
+        _band(new_task, result.per_period(name, "new_task_served_quality"), name, _STYLE[name])
+    for index, (config, _, _) in enumerate(first.synthetic):
+        label = f"synthetic w=0, organic w={config.history_weight:g}"
+        style = _SPLIT_STYLE[index % len(_SPLIT_STYLE)]
+        _band(overall, result.synthetic_per_period(index, "served_quality"), label, style)
+        _band(new_task, result.synthetic_per_period(index, "new_task_served_quality"), label, style)
     for axes in (overall, new_task):
         axes.axvline(world.new_task_period - 0.5, color="black", linewidth=0.8, alpha=0.6)
         axes.set_xlabel(f"period (one decay interval; {world.queries} queries per task each)")
@@ -165,6 +173,7 @@ def plot_sweep(result: SeedsResult, path: Path) -> None:
             axes.plot(xs, ys, color=color, linewidth=1, label=f"decay_factor {factor:g}")
         for index, (config, _, _) in enumerate(first.synthetic):
             gain = result.synthetic_minus(index, "served_quality", "load_balance")
+            color = _SPLIT_STYLE[index % len(_SPLIT_STYLE)]["color"]
             x = _errorbar(
                 axes,
                 result.synthetic(index, measure),
@@ -172,7 +181,7 @@ def plot_sweep(result: SeedsResult, path: Path) -> None:
                 x_scale,
                 log_x,
                 fmt="s",
-                color="#ff7f0e",
+                color=color,
                 markersize=5,
                 mfc="none",
             )
@@ -180,9 +189,9 @@ def plot_sweep(result: SeedsResult, path: Path) -> None:
                 f"synthetic w=0, organic w={config.history_weight:g}",
                 (x, gain.mean),
                 textcoords="offset points",
-                xytext=(4, -10),
+                xytext=(6, 6 - 12 * index),
                 fontsize=7,
-                color="#ff7f0e",
+                color=color,
             )
         axes.axhline(
             oracle.mean, color=_STYLE["oracle"]["color"], linestyle=":", label=f"oracle (+{oracle.mean:.3f})"

@@ -356,9 +356,6 @@ class SeedsResult:
     def seeds(self) -> list[int]:
         return [result.world.seed for result in self.results]
 
-    def measures(self) -> tuple[str, ...]:
-        return MEASURES
-
     def strategy(self, name: str, measure: str) -> stats.Summary:
         return stats.summarise([r.strategies[name].value(measure) for r in self.results])
 
@@ -405,21 +402,29 @@ class SeedsResult:
 
     def per_period(self, name: str, key: str) -> list[tuple[int, stats.Summary]]:
         """Per period, the strategy's ``key`` (served_quality, new_task_served_quality) over seeds."""
+        return self._per_period([r.strategies[name] for r in self.results], key)
+
+    def synthetic_per_period(self, index: int, key: str) -> list[tuple[int, stats.Summary]]:
+        """Per period, the ``index``-th synthetic split run's ``key`` over seeds."""
+        return self._per_period([r.synthetic[index][1] for r in self.results], key)
+
+    @staticmethod
+    def _per_period(runs: list[RunMeasures], key: str) -> list[tuple[int, stats.Summary]]:
         points = []
-        for index, entry in enumerate(self.results[0].strategies[name].per_period):
-            values = [r.strategies[name].per_period[index][key] for r in self.results]
+        for index, entry in enumerate(runs[0].per_period):
+            values = [run.per_period[index][key] for run in runs]
             if all(value is not None for value in values):
                 points.append((entry["period"], stats.summarise(values)))
         return points
 
     def as_json(self) -> dict[str, Any]:
-        measures = self.measures()
+        measures = MEASURES
         gain = self.gain_vs_oracle()
         first = self.results[0]
         scale = self.settings.shape.weight_scale
         return {
             "n": len(self.results),
-            "seeds": self.seeds,
+            "seed_list": self.seeds,
             "interval": stats.METHOD,
             "interval_description": stats.DESCRIPTION,
             "min_share_unit": "fraction of the task's requests (0.01 = 1 %)",
