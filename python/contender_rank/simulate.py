@@ -143,7 +143,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="a smaller run: fewer periods (nodes too for nineteen), fewer seeds, a short sweep",
+        help="a smaller run: fewer periods (default world) or nodes and queries (nineteen), fewer seeds, "
+        "a short sweep",
     )
     parser.add_argument(
         "--sweep-weights",
@@ -189,7 +190,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--sweep-plot",
         type=Path,
         metavar="FILE.png",
-        help="write the sweep: served quality against min share, per decay_factor (with 95%% intervals)",
+        help="write the sweep: served quality gained over load_balance against min share and unmeasured "
+        "contender-periods, per decay_factor (with 95%% intervals)",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
     parser.set_defaults(handler=run_simulate)

@@ -162,15 +162,20 @@ def test_router_writes_tries_to_the_counters_and_close_period_scores_them(conn: 
 
 
 def test_cli_prints_json_and_writes_both_plots(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the nineteen-shaped world: its plots draw the synthetic split runs as well as the strategies
     periods, sweep = tmp_path / "periods.png", tmp_path / "sweep.png"
-    tiny = ["--nodes", "6", "--periods", "6", "--queries", "3", "--seed", "5", "--jobs", "4"]
+    tiny = ["--nodes", "6", "--queries", "4", "--seed", "5", "--jobs", "4", "--seeds", "2"]
     status = main(
-        ["simulate", "--quick", *tiny, "--json", "--plot", str(periods), "--sweep-plot", str(sweep)]
+        ["simulate", "--world", "nineteen", "--quick", *tiny, "--json"]
+        + ["--plot", str(periods), "--sweep-plot", str(sweep)]
     )
     assert status == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["world"]["nodes"] == 6 and printed["world"]["seed"] == 5
+    assert printed["world"]["shape"] == "nineteen" and printed["world"]["weight_scale"] == 50
     assert set(printed["strategies"]) == set(STRATEGIES)
+    assert [entry["organic_weight"] for entry in printed["seeds"]["synthetic"]] == [50, 2500]
+    assert all(entry["synthetic_weight"] == 0 for entry in printed["synthetic"])
     for image in (periods, sweep):
         assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -258,17 +263,18 @@ def test_cli_json_keeps_the_single_seed_keys_and_adds_the_seeds_block(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     tiny = ["--nodes", "6", "--periods", "6", "--queries", "3", "--seed", "5", "--jobs", "4"]
+    tiny += ["--sweep-weights", "0,50"]
     assert main(["simulate", "--quick", *tiny, "--seeds", "1", "--json"]) == 0
     single = json.loads(capsys.readouterr().out)
     assert "seeds" not in single
 
-    assert main(["simulate", "--quick", *tiny, "--seeds", "3", "--json"]) == 0
+    assert main(["simulate", "--quick", *tiny, "--seeds", "2", "--json"]) == 0
     captured = capsys.readouterr()
     several = json.loads(captured.out)
-    assert re.search(r"seeds 5\.\.7: \d+/\d+ runs", captured.err), "a progress line on stderr"
+    assert re.search(r"seeds 5\.\.6: \d+/\d+ runs", captured.err), "a progress line on stderr"
     # today's keys, for the first seed, unchanged by the other seeds
     assert {key: value for key, value in several.items() if key != "seeds"} == single
-    assert several["seeds"]["n"] == 3 and several["seeds"]["seed_list"] == [5, 6, 7]
+    assert several["seeds"]["n"] == 2 and several["seeds"]["seed_list"] == [5, 6]
     difference = several["seeds"]["differences"]["history_similarity-history"][
         "new_task_first_period_quality"
     ]
