@@ -1,9 +1,13 @@
 """The simulator: shape and reproducibility of its result, that it drives the real counters and
-close_period, and that on a small seeded world the ranking does what it is for."""
+close_period, that on a small seeded world the ranking does what it is for, and that the
+multi-seed summary (paired differences, 95 % t intervals) is the one its single-seed runs give."""
 
 from __future__ import annotations
 
 import json
+import math
+import re
+import statistics
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -14,9 +18,19 @@ from psycopg.rows import dict_row
 
 from contender_rank.cli import main
 from contender_rank.simulate import QUICK
-from contender_rank.simulation import FAMILY, NEW_TASK, Settings, build_world, run_simulation
+from contender_rank.simulation import (
+    DEFAULT,
+    FAMILY,
+    NEW_TASK,
+    NINETEEN,
+    Settings,
+    build_world,
+    run_seeds,
+    run_simulation,
+)
 from contender_rank.simulation.routers import SqlRouter, Try
-from contender_rank.simulation.runner import EPOCH, STRATEGIES
+from contender_rank.simulation.runner import DIFFERENCES, EPOCH, MEASURES, STRATEGIES
+from contender_rank.simulation.stats import paired, summarise, t_quantile
 
 TINY = Settings(nodes=6, periods=6, queries=4, sweep_weights=(0, 50), sweep_decay_factors=(0.5,), jobs=4)
 
@@ -138,7 +152,7 @@ def test_router_writes_tries_to_the_counters_and_close_period_scores_them(conn: 
     assert history[picked[1]]["expired_at"] == EPOCH + timedelta(hours=1)
     assert left is not None and left["n"] == 0
 
-    router.add_task(NEW_TASK)
+    router.add_tasks([NEW_TASK])
     with conn.cursor(row_factory=dict_row) as cur:
         into_new = cur.execute(
             "SELECT count(*) AS n FROM public.task_similarity WHERE to_task = %(task)s", {"task": NEW_TASK}
@@ -148,15 +162,20 @@ def test_router_writes_tries_to_the_counters_and_close_period_scores_them(conn: 
 
 
 def test_cli_prints_json_and_writes_both_plots(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the nineteen-shaped world: its plots draw the synthetic split runs as well as the strategies
     periods, sweep = tmp_path / "periods.png", tmp_path / "sweep.png"
-    tiny = ["--nodes", "6", "--periods", "6", "--queries", "3", "--seed", "5", "--jobs", "4"]
+    tiny = ["--nodes", "6", "--queries", "4", "--seed", "5", "--jobs", "4", "--seeds", "2"]
     status = main(
-        ["simulate", "--quick", *tiny, "--json", "--plot", str(periods), "--sweep-plot", str(sweep)]
+        ["simulate", "--world", "nineteen", "--quick", *tiny, "--json"]
+        + ["--plot", str(periods), "--sweep-plot", str(sweep)]
     )
     assert status == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["world"]["nodes"] == 6 and printed["world"]["seed"] == 5
+    assert printed["world"]["shape"] == "nineteen" and printed["world"]["weight_scale"] == 50
     assert set(printed["strategies"]) == set(STRATEGIES)
+    assert [entry["organic_weight"] for entry in printed["seeds"]["synthetic"]] == [50, 2500]
+    assert all(entry["synthetic_weight"] == 0 for entry in printed["synthetic"])
     for image in (periods, sweep):
         assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -169,6 +188,9 @@ def test_cli_prints_json_and_writes_both_plots(tmp_path: Path, capsys: pytest.Ca
         (["--queries", "0"], "queries must be at least 1"),
         (["--plot", "periods.svg"], "plots are PNG files"),
         (["--plot", "/nonexistent-dir/periods.png"], "does not exist"),
+        (["--seeds", "0"], "seeds must be at least 1"),
+        (["--synthetic-share", "1"], "synthetic share must be at least 0 and below 1"),
+        (["--weight-scale", "0"], "weight scale must be greater than 0"),
     ],
 )
 def test_cli_rejects_bad_settings_before_doing_anything(
@@ -176,3 +198,171 @@ def test_cli_rejects_bad_settings_before_doing_anything(
 ) -> None:
     assert main(["simulate", "--quick", *arguments]) == 2
     assert message in capsys.readouterr().err
+
+
+# -- many seeds -------------------------------------------------------------------------------------
+
+REQUIRED_DIFFERENCES = (
+    "history_similarity-load_balance",
+    "history_similarity-history",
+    "history-load_balance",
+)
+
+
+def test_multi_seed_summary_is_the_paired_t_interval_of_its_single_seed_runs(
+    admin_dsn: str, template_db: str
+) -> None:
+    seeds = replace(TINY, seed=11, seeds=3)
+    result = run_seeds(seeds, admin_dsn, template=template_db)
+    document = result.as_json()
+
+    assert document["n"] == 3 and document["seed_list"] == [11, 12, 13]
+    assert document["interval"] == "t"
+    assert set(document["strategies"]) == set(STRATEGIES)
+    assert set(REQUIRED_DIFFERENCES) <= set(document["differences"])
+    assert len(document["differences"]) == len(DIFFERENCES)
+    for block in [*document["strategies"].values(), *document["differences"].values()]:
+        assert set(block) == set(MEASURES)
+        assert "new_task_first_period_quality" in block
+        for summary in block.values():
+            low, high = summary["ci95"]
+            assert low <= summary["mean"] <= high
+            assert len(summary["per_seed"]) == 3
+
+    # each seed's values are what a single-seed run of that seed gives (same world, same dice) ...
+    singles = [
+        run_simulation(replace(TINY, seed=seed), admin_dsn, template=template_db) for seed in (11, 12, 13)
+    ]
+    for name in STRATEGIES:
+        for measure in MEASURES:
+            assert document["strategies"][name][measure]["per_seed"] == [
+                round(single.strategies[name].value(measure), 6) for single in singles
+            ]
+    # ... and every difference's mean and interval are the t interval of the single-seed differences
+    t = t_quantile(0.975, 2)
+    for key, (a, b) in zip(document["differences"], DIFFERENCES, strict=False):
+        assert key == f"{a}-{b}"
+        for measure in MEASURES:
+            differences = [s.strategies[a].value(measure) - s.strategies[b].value(measure) for s in singles]
+            summary = document["differences"][key][measure]
+            mean = statistics.fmean(differences)
+            half = t * statistics.stdev(differences) / math.sqrt(3)
+            assert summary["mean"] == pytest.approx(mean, abs=1e-6)
+            assert summary["ci95"] == pytest.approx([mean - half, mean + half], abs=1e-6)
+            assert all(round(d, 6) == v for d, v in zip(differences, summary["per_seed"], strict=False))
+
+    # the sweep is summarised the same way, against the defaults' run of the same seed
+    (at_zero,) = [p for p in document["sweep"] if p["history_weight"] == 0]
+    lb_minus_defaults = document["differences"]["history_similarity-load_balance"]["served_quality"]
+    assert at_zero["minus_defaults"]["served_quality"]["mean"] == pytest.approx(
+        -lb_minus_defaults["mean"], abs=1e-6
+    )
+
+
+def test_cli_json_keeps_the_single_seed_keys_and_adds_the_seeds_block(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tiny = ["--nodes", "6", "--periods", "6", "--queries", "3", "--seed", "5", "--jobs", "4"]
+    tiny += ["--sweep-weights", "0,50"]
+    assert main(["simulate", "--quick", *tiny, "--seeds", "1", "--json"]) == 0
+    single = json.loads(capsys.readouterr().out)
+    assert "seeds" not in single
+
+    assert main(["simulate", "--quick", *tiny, "--seeds", "2", "--json"]) == 0
+    captured = capsys.readouterr()
+    several = json.loads(captured.out)
+    assert re.search(r"seeds 5\.\.6: \d+/\d+ runs", captured.err), "a progress line on stderr"
+    # today's keys, for the first seed, unchanged by the other seeds
+    assert {key: value for key, value in several.items() if key != "seeds"} == single
+    assert several["seeds"]["n"] == 2 and several["seeds"]["seed_list"] == [5, 6]
+    difference = several["seeds"]["differences"]["history_similarity-history"][
+        "new_task_first_period_quality"
+    ]
+    first = single["strategies"]
+    assert difference["per_seed"][0] == pytest.approx(
+        first["history_similarity"]["new_task_first_period_quality"]
+        - first["history"]["new_task_first_period_quality"],
+        abs=1e-6,
+    )
+
+
+def test_t_quantiles_match_the_table() -> None:
+    # Student t, 0.975 quantile, from any statistics table
+    for dof, expected in [(1, 12.7062), (2, 4.3027), (4, 2.7764), (9, 2.2622), (19, 2.0930), (60, 2.0003)]:
+        assert t_quantile(0.975, dof) == pytest.approx(expected, abs=5e-5)
+    assert t_quantile(0.95, 10) == pytest.approx(1.8125, abs=5e-5)
+    summary = summarise([1.0, 2.0, 3.0, 4.0, 5.0])
+    assert summary.mean == 3.0
+    assert summary.high - 3.0 == pytest.approx(
+        2.7764 * statistics.stdev([1, 2, 3, 4, 5]) / math.sqrt(5), abs=1e-3
+    )
+    assert summarise([0.5]).low is None, "one seed has no interval"
+    assert paired([1.0, 2.0], [1.0, 1.0]).values == (0.0, 1.0)
+    with pytest.raises(ValueError, match="same seeds"):
+        paired([1.0], [1.0, 2.0])
+
+
+# -- the worlds -------------------------------------------------------------------------------------
+
+
+def test_the_default_world_draws_what_it_always_drew() -> None:
+    # the README's single-seed numbers depend on it: the default shape's draws never move
+    world = build_world(seed=1, nodes=32, periods=16, queries=40)
+    assert world.shape is DEFAULT
+    assert world.contenders[0].contender_id == "sim-node-000-chat-llama-3-2-3b"
+    # values the world had before shapes existed (commit f5e13b6)
+    assert world.skills[0] == pytest.approx(0.5787676439578642, abs=1e-15)
+    assert world.contenders[0].success_probability == pytest.approx(0.8057285525494344, abs=1e-15)
+    assert world.contenders[-1].capacity == 3
+    assert world.contenders[-1].success_probability == pytest.approx(0.36368512768092315, abs=1e-15)
+    assert world.probabilities_in(15) == world.probabilities_in(0), "no drift in the default world"
+    assert not any(world.is_synthetic(r) for r in range(world.queries))
+
+
+def test_the_nineteen_world_has_nineteens_shape() -> None:
+    world = build_world(seed=1, nodes=256, periods=8, queries=300, shape=NINETEEN)
+    assert len(NINETEEN.tasks) == 14 and len(NINETEEN.new_tasks) == 2
+    assert len(world.contenders) == 256 * 16
+    assert world.tasks_in(3) == NINETEEN.tasks and world.tasks_in(4) == NINETEEN.all_tasks
+    # the families an admin registers: chat and -comp, the llama sizes, one image model's two tasks
+    assert NINETEEN.similarity[("chat-llama-3-1-8b", "chat-llama-3-1-8b-comp")] > 0
+    assert NINETEEN.similarity[("chat-llama-3-1-70b-comp", "chat-llama-3-1-8b-comp")] > 0
+    assert NINETEEN.similarity[("flux-schnell-text-to-image", "flux-schnell-image-to-image")] > 0
+    assert not any("avatar" in pair for pair in NINETEEN.similarity)
+    assert all(
+        NINETEEN.new_tasks[0] in a + b or NINETEEN.new_tasks[1] in a + b for a, b in NINETEEN.new_similarity
+    )
+    # half the rounds synthetic, evenly spread, the first one organic
+    kinds = [world.is_synthetic(r) for r in range(world.queries)]
+    assert sum(kinds) == 150 and not kinds[0]
+    # drift: only the nodes that changed their setup see their probabilities move
+    assert world.changed_nodes
+    period = world.changed_nodes[0][0]
+    before, after = world.probabilities_in(period - 1), world.probabilities_in(period)
+    moved = {cid for cid in after if after[cid] != pytest.approx(before[cid], abs=1e-12)}
+    changed_here = {n for p, n in world.changed_nodes if p == period}
+    assert moved and {cid.split("-")[2] for cid in moved} == {f"{n:03d}" for n in changed_here}
+
+
+def test_synthetic_queries_are_ranked_with_their_own_weight(conn: psycopg.Connection) -> None:
+    world = build_world(seed=2, nodes=6, periods=6, queries=4, shape=NINETEEN)
+    router = SqlRouter(
+        conn,
+        world,
+        history_weight=5,
+        decay_factor=0.5,
+        decay_interval=timedelta(hours=1),
+        with_similarity=True,
+        synthetic_weight=0,
+    )
+    weight = "SELECT history_weight FROM public.ranking_config"
+    tasks = list(world.tasks_in(0))
+    organic = router.rank_round(tasks, EPOCH)
+    assert len(organic) == len(tasks) and all(len(ranked) == 5 for ranked in organic)
+    assert conn.execute(weight).fetchone() == (5,)
+    router.rank_round(tasks, EPOCH, synthetic=True)
+    assert conn.execute(weight).fetchone() == (0,)
+    router.rank_round(tasks, EPOCH)
+    assert conn.execute(weight).fetchone() == (5,)
+    # a round is what ranking its tasks one by one gives
+    assert [router.rank(task, EPOCH) for task in tasks] == organic

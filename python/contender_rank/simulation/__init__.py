@@ -7,10 +7,35 @@ non-oracle strategies is made by PostgreSQL, in a fresh database per strategy.
 """
 
 from contender_rank.simulation.runner import (
+    SeedsResult,
     Settings,
     SimulationResult,
+    run_seeds,
     run_simulation,
 )
-from contender_rank.simulation.world import FAMILY, NEW_TASK, World, build_world
+from contender_rank.simulation.world import (
+    DEFAULT,
+    FAMILY,
+    NEW_TASK,
+    NINETEEN,
+    SHAPES,
+    Shape,
+    World,
+    build_world,
+)
 
-__all__ = ["FAMILY", "NEW_TASK", "Settings", "SimulationResult", "World", "build_world", "run_simulation"]
+__all__ = [
+    "DEFAULT",
+    "FAMILY",
+    "NEW_TASK",
+    "NINETEEN",
+    "SHAPES",
+    "SeedsResult",
+    "Settings",
+    "Shape",
+    "SimulationResult",
+    "World",
+    "build_world",
+    "run_seeds",
+    "run_simulation",
+]

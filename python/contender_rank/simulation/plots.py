@@ -1,5 +1,9 @@
 """The two PNGs of a simulation: served quality per period, and the history_weight sweep.
 
+Over several seeds both show the mean and its 95 % t interval: a band around each line per
+period, error bars on each sweep point (served quality and min share). With one seed they show
+that seed's values alone.
+
 matplotlib is optional (the ``plot`` extra): ``require_matplotlib`` is called before any work so
 that a missing install fails at once, not after the simulation.
 """
@@ -9,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from contender_rank.simulation.runner import STRATEGIES, SimulationResult
-from contender_rank.simulation.world import NEW_TASK
+from contender_rank.simulation.runner import STRATEGIES, SeedsResult
+from contender_rank.simulation.stats import Summary
 
 _STYLE = {
     "load_balance": {"color": "#7f7f7f", "linestyle": "--"},
@@ -37,90 +41,190 @@ def require_matplotlib() -> Any:
     return plt
 
 
-def plot_periods(result: SimulationResult, path: Path) -> None:
+def _seeds_label(result: SeedsResult) -> str:
+    seeds = result.seeds
+    if len(seeds) == 1:
+        return f"seed {seeds[0]}"
+    return f"seeds {seeds[0]}-{seeds[-1]}, mean and 95% interval"
+
+
+_SPLIT_STYLE = ({"color": "#ff7f0e", "linestyle": "-."}, {"color": "#9467bd", "linestyle": "-."})
+
+
+def _band(axes: Any, points: list[tuple[int, Summary]], label: str, style: dict[str, str]) -> None:
+    xs = [period for period, _ in points]
+    axes.plot(xs, [s.mean for _, s in points], label=label, marker="o", markersize=3, **style)
+    if all(s.low is not None for _, s in points):
+        axes.fill_between(
+            xs,
+            [s.low for _, s in points],
+            [s.high for _, s in points],
+            color=style["color"],
+            alpha=0.15,
+            linewidth=0,
+        )
+
+
+def plot_periods(result: SeedsResult, path: Path) -> None:
     plt = require_matplotlib()
-    world = result.world
-    figure, (overall, new_task) = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+    first = result.results[0]
+    world = first.world
+    new_tasks = world.new_tasks
+    figure, (overall, new_task) = plt.subplots(1, 2, figsize=(11, 4.4), sharey=True)
     for name in STRATEGIES:
-        series = result.strategies[name].per_period
-        overall.plot(
-            [p["period"] for p in series],
-            [p["served_quality"] for p in series],
-            label=name,
-            marker="o",
-            markersize=3,
-            **_STYLE[name],
-        )
-        arrived = [p for p in series if p["new_task_served_quality"] is not None]
-        new_task.plot(
-            [p["period"] for p in arrived],
-            [p["new_task_served_quality"] for p in arrived],
-            label=name,
-            marker="o",
-            markersize=3,
-            **_STYLE[name],
-        )
+        _band(overall, result.per_period(name, "served_quality"), name, _STYLE[name])
+        _band(new_task, result.per_period(name, "new_task_served_quality"), name, _STYLE[name])
+    for index, (config, _, _) in enumerate(first.synthetic):
+        label = f"synthetic w=0, organic w={config.history_weight:g}"
+        style = _SPLIT_STYLE[index % len(_SPLIT_STYLE)]
+        _band(overall, result.synthetic_per_period(index, "served_quality"), label, style)
+        _band(new_task, result.synthetic_per_period(index, "new_task_served_quality"), label, style)
     for axes in (overall, new_task):
         axes.axvline(world.new_task_period - 0.5, color="black", linewidth=0.8, alpha=0.6)
         axes.set_xlabel(f"period (one decay interval; {world.queries} queries per task each)")
+        axes.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
         axes.grid(alpha=0.3)
     overall.text(
         world.new_task_period - 0.4,
         0.03,
-        f"{NEW_TASK} arrives",
+        "new model arrives",
         fontsize=8,
         transform=overall.get_xaxis_transform(),
     )
-    overall.set_title("all tasks")
-    new_task.set_title(f"{NEW_TASK} only (no history of its own)")
+    organic = " (organic queries)" if world.synthetic_share else ""
+    overall.set_title(f"all tasks{organic}")
+    new_task.set_title(f"{' + '.join(new_tasks)} only (no history of its own)", fontsize=9)
     overall.set_ylabel("served quality (answered on the first try)")
     overall.set_ylim(0, 1)
     overall.legend(loc="lower left", fontsize=8)
-    figure.suptitle(f"Strategies on the same world: {world.nodes} nodes, seed {world.seed}", fontsize=11)
+    figure.suptitle(
+        f"Strategies on the same worlds ({world.shape.name}): {world.nodes} nodes, {_seeds_label(result)}",
+        fontsize=11,
+    )
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
 
 
-def plot_sweep(result: SimulationResult, path: Path) -> None:
+_LEFT_EDGE = 0.02  # percent: where a min share of 0 is drawn on the log axis
+
+
+def _at(share: Summary) -> float:
+    return max(share.mean * 100, _LEFT_EDGE)
+
+
+def _errorbar(axes: Any, x: Summary, y: Summary, x_scale: float, log_x: bool, **style: Any) -> float:
+    """A point with both 95 % intervals (cut at the left edge on a log axis); returns its x."""
+    position = _at(x) if log_x else x.mean * x_scale
+    xerr = None
+    if x.low is not None and x.high is not None:
+        low = max(x.low * x_scale, _LEFT_EDGE / 1.2) if log_x else x.low * x_scale
+        xerr = [[max(position - low, 0)], [max(x.high * x_scale - position, 0)]]
+    yerr = None if y.low is None or y.high is None else [[y.mean - y.low], [y.high - y.mean]]
+    axes.errorbar([position], [y.mean], xerr=xerr, yerr=yerr, capsize=2, elinewidth=0.8, **style)
+    return position
+
+
+def plot_sweep(result: SeedsResult, path: Path) -> None:
+    """Served quality gained over load_balance (paired by seed) against what it costs in data on the
+    weakest miners: the smallest share of a task's requests any contender got (left) and the
+    share of contender-periods with no request at all (right), for every sweep point."""
     plt = require_matplotlib()
-    figure, axes = plt.subplots(figsize=(7.5, 4.8))
-    factors = sorted({config.decay_factor for config, _ in result.sweep})
+    first = result.results[0]
+    world = first.world
+    figure, panels = plt.subplots(1, 2, figsize=(12, 5.0), sharey=True)
+    sweep = [(index, config) for index, (config, _) in enumerate(first.sweep)]
+    factors = sorted({config.decay_factor for _, config in sweep})
     colors = plt.get_cmap("viridis")([i / max(1, len(factors)) for i in range(len(factors))])
-    for factor, color in zip(factors, colors):
-        points = sorted(
-            (
-                (config.history_weight, measures)
-                for config, measures in result.sweep
-                if config.decay_factor == factor
-            ),
-            key=lambda point: point[0],
-        )
-        xs = [measures.min_share * 100 for _, measures in points]
-        ys = [measures.served_quality for _, measures in points]
-        axes.plot(xs, ys, marker="o", color=color, label=f"decay_factor {factor:g}")
-        for (weight, _), x, y in zip(points, xs, ys):
-            axes.annotate(
-                f"w={weight:g}", (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7, color=color
+    oracle = result.difference("oracle", "load_balance", "served_quality")
+    for axes, measure, x_scale, log_x in (
+        (panels[0], "min_share", 100.0, True),
+        (panels[1], "unmeasured", 100.0, False),
+    ):
+        smallest = 1.0
+        for factor, color in zip(factors, colors, strict=False):
+            points = sorted(
+                (config.history_weight, index) for index, config in sweep if config.decay_factor == factor
             )
-    oracle = result.strategies["oracle"].served_quality
-    axes.axhline(oracle, color=_STYLE["oracle"]["color"], linestyle=":", label=f"oracle ({oracle:.3f})")
-    axes.axvline(
-        100 / result.world.nodes,
-        color="black",
-        linewidth=0.8,
-        alpha=0.5,
-        label=f"equal share (1/{result.world.nodes})",
+            xs, ys = [], []
+            for weight, index in points:
+                gain = result.sweep_minus(index, "served_quality", "load_balance")
+                x = _errorbar(
+                    axes,
+                    result.sweep(index, measure),
+                    gain,
+                    x_scale,
+                    log_x,
+                    fmt="o",
+                    color=color,
+                    markersize=4,
+                )
+                axes.annotate(
+                    f"w={weight:g}",
+                    (x, gain.mean),
+                    textcoords="offset points",
+                    xytext=(4, 4),
+                    fontsize=7,
+                    color=color,
+                )
+                xs.append(x)
+                ys.append(gain.mean)
+                smallest = min(smallest, x)
+            axes.plot(xs, ys, color=color, linewidth=1, label=f"decay_factor {factor:g}")
+        for index, (config, _, _) in enumerate(first.synthetic):
+            gain = result.synthetic_minus(index, "served_quality", "load_balance")
+            color = _SPLIT_STYLE[index % len(_SPLIT_STYLE)]["color"]
+            x = _errorbar(
+                axes,
+                result.synthetic(index, measure),
+                gain,
+                x_scale,
+                log_x,
+                fmt="s",
+                color=color,
+                markersize=5,
+                mfc="none",
+            )
+            axes.annotate(
+                f"synthetic w=0, organic w={config.history_weight:g}",
+                (x, gain.mean),
+                textcoords="offset points",
+                xytext=(6, 6 - 12 * index),
+                fontsize=7,
+                color=color,
+            )
+        axes.axhline(
+            oracle.mean, color=_STYLE["oracle"]["color"], linestyle=":", label=f"oracle (+{oracle.mean:.3f})"
+        )
+        if oracle.low is not None:
+            axes.axhspan(oracle.low, oracle.high, color=_STYLE["oracle"]["color"], alpha=0.1, linewidth=0)
+        axes.grid(alpha=0.3)
+        if log_x:
+            axes.axvline(
+                100 / world.nodes,
+                color="black",
+                linewidth=0.8,
+                alpha=0.5,
+                label=f"equal share (1/{world.nodes})",
+            )
+            axes.set_xscale("log")  # the interesting range is a hundredth of a percent to a few percent
+            ticks = [t for t in (0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10) if t >= smallest / 1.5]
+            axes.set_xticks(ticks)
+            axes.xaxis.set_major_formatter(plt.FuncFormatter(lambda value, _: f"{value:g}"))
+            axes.xaxis.set_minor_formatter(plt.NullFormatter())
+            axes.set_xlabel("min share: smallest share of a task's requests any contender got (%, log scale)")
+        else:
+            axes.set_xlabel("unmeasured: contender-periods with no request, so no score (%)")
+    organic = ", organic queries" if world.synthetic_share else ""
+    panels[0].set_ylabel(f"served quality minus load_balance's (first try{organic})")
+    panels[0].legend(fontsize=8, loc="lower right")
+    scale = world.shape.weight_scale
+    weights = "" if scale == 1 else f"; w at full scale, w/{scale:g} in the database"
+    figure.suptitle(
+        f"history_weight sweep ({world.shape.name}, {world.nodes} nodes, {_seeds_label(result)}; "
+        f"differences paired by seed{weights})",
+        fontsize=10,
     )
-    axes.set_xscale("log")  # the interesting range is a tenth of a percent to a few percent
-    axes.set_xticks([0.1, 0.2, 0.5, 1, 2, 5])
-    axes.xaxis.set_major_formatter(plt.FuncFormatter(lambda value, _: f"{value:g}"))
-    axes.xaxis.set_minor_formatter(plt.NullFormatter())
-    axes.set_xlabel("min share: smallest share of a task's requests any contender got (%, log scale)")
-    axes.set_ylabel("served quality (answered on the first try)")
-    axes.set_title("history_weight sweep: exploiting good miners vs keeping data on all")
-    axes.grid(alpha=0.3)
-    axes.legend(fontsize=8)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)

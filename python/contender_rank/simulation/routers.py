@@ -7,7 +7,7 @@ asks ``rank_contenders`` for every query; it never orders anything itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -15,7 +15,7 @@ from typing import Protocol
 import psycopg
 from psycopg.rows import class_row
 
-from contender_rank.simulation.world import NETUID, NEW_TASK_SIMILARITY, SIMILARITY, Contender, World
+from contender_rank.simulation.world import NETUID, Contender, World
 
 TOP_X = 5  # what nineteen's query node asks for
 
@@ -32,9 +32,11 @@ class _Pick:
 
 
 class Router(Protocol):
-    def add_task(self, task: str) -> None: ...
+    def add_tasks(self, tasks: Sequence[str]) -> None: ...
 
-    def rank(self, task: str, as_of: datetime) -> list[str]: ...
+    def rank_round(self, tasks: Sequence[str], as_of: datetime, synthetic: bool = False) -> list[list[str]]:
+        """The contenders to try, in order, for one query on each of ``tasks`` (distinct)."""
+        ...
 
     def record(self, tries: Sequence[Try]) -> None: ...
 
@@ -44,12 +46,18 @@ class Router(Protocol):
 class SqlRouter:
     """Asks the real ``rank_contenders`` for every query, on one connection.
 
-    The counter update of a query and the ranking of the next one travel together as one
-    message (bound client-side, run in order, so the ranking sees the update): a query costs
-    one round trip, which is what decides the speed of a run on a busy machine.
+    A round (one query on each task) is one message: the counter update of the previous round's
+    tries, then one ranking per task (bound client-side, run in order, so the rankings see the
+    update). Round trips, not the rankings, decide the speed of a run on a busy machine.
+
+    ``synthetic_weight``, when given and different from ``history_weight``, is the weight the
+    synthetic queries are ranked with: the router sets ``ranking_config.history_weight`` to it
+    before a synthetic query and back before an organic one (in the same message), so both kinds
+    share the counters, the history and the one ``rank_contenders``.
     """
 
     _RANK = "SELECT contender_id FROM public.rank_contenders(%(task)s, %(top_x)s, %(as_of)s)"
+    _WEIGHT = "UPDATE public.ranking_config SET history_weight = %(weight)s"
     # Each contender appears at most once among a query's tries: every try is one request and one
     # unit of capacity, and a failed one is also a 500.
     _COUNT = """
@@ -70,10 +78,14 @@ class SqlRouter:
         decay_factor: float,
         decay_interval: timedelta,
         with_similarity: bool,
+        synthetic_weight: float | None = None,
     ):
         self.conn = conn
         self.world = world
         self.with_similarity = with_similarity
+        self.history_weight = history_weight
+        self.synthetic_weight = history_weight if synthetic_weight is None else synthetic_weight
+        self._weight_in_config = history_weight
         self._pending: list[Try] = []
         self._ranker = psycopg.ClientCursor(conn, row_factory=class_row(_Pick))
         with conn.transaction():
@@ -100,10 +112,9 @@ class SqlRouter:
                         for index, hotkey in enumerate(world.hotkeys())
                     ],
                 )
-            for task in world.tasks_in(0):
-                self._insert_contenders(world.contenders_of(task))
+            self._insert_contenders(c for task in world.tasks_in(0) for c in world.contenders_of(task))
             if with_similarity:
-                self._insert_similarity(SIMILARITY)
+                self._insert_similarity(world.shape.similarity)
 
     def _insert_contenders(self, contenders: Iterable[Contender]) -> None:
         with self.conn.cursor() as cur:
@@ -123,7 +134,9 @@ class SqlRouter:
                 ],
             )
 
-    def _insert_similarity(self, pairs: dict[tuple[str, str], float]) -> None:
+    def _insert_similarity(self, pairs: Mapping[tuple[str, str], float]) -> None:
+        if not pairs:
+            return
         with self.conn.cursor() as cur:
             cur.executemany(
                 "INSERT INTO public.task_similarity (from_task, to_task, similarity) "
@@ -134,24 +147,53 @@ class SqlRouter:
                 ],
             )
 
-    def add_task(self, task: str) -> None:
+    def add_tasks(self, tasks: Sequence[str]) -> None:
+        """New tasks on every node, and (with similarity) the admin's pairs that involve them."""
         self._flush()
         with self.conn.transaction():
-            self._insert_contenders(self.world.contenders_of(task))
+            self._insert_contenders(c for task in tasks for c in self.world.contenders_of(task))
             if self.with_similarity:
                 self._insert_similarity(
-                    {pair: value for pair, value in NEW_TASK_SIMILARITY.items() if task in pair}
+                    {
+                        pair: value
+                        for pair, value in self.world.shape.new_similarity.items()
+                        if pair[0] in tasks or pair[1] in tasks
+                    }
                 )
 
-    def rank(self, task: str, as_of: datetime) -> list[str]:
-        params: dict[str, object] = {"task": task, "top_x": TOP_X, "as_of": as_of}
-        if not self._pending:
-            self._ranker.execute(self._RANK, params)
-        else:
-            self._ranker.execute(f"{self._COUNT};\n{self._RANK}", {**params, **self._counts()})
+    def rank(self, task: str, as_of: datetime, synthetic: bool = False) -> list[str]:
+        return self.rank_round([task], as_of, synthetic)[0]
+
+    def rank_round(self, tasks: Sequence[str], as_of: datetime, synthetic: bool = False) -> list[list[str]]:
+        """One query on each of ``tasks``, ranked in one message after the pending counter update.
+
+        The tasks are distinct, so no ranking of the round depends on another's tries: ranking them
+        together gives what ranking them one after the other would, in one round trip.
+        """
+        params: dict[str, object] = {"top_x": TOP_X, "as_of": as_of}
+        statements = []
+        if self._pending:
+            statements.append(self._COUNT)
+            params.update(self._counts())
             self._pending = []
+        weight = self.synthetic_weight if synthetic else self.history_weight
+        if weight != self._weight_in_config:
+            statements.append(self._WEIGHT)
+            params["weight"] = weight
+            self._weight_in_config = weight
+        ranks = len(statements)
+        for index, task in enumerate(tasks):
+            statements.append(self._RANK.replace("%(task)s", f"%(task_{index})s"))
+            params[f"task_{index}"] = task
+        self._ranker.execute(";\n".join(statements), params)
+        for _ in range(ranks):
             self._ranker.nextset()
-        return [pick.contender_id for pick in self._ranker.fetchall()]
+        picked = []
+        for index in range(len(tasks)):
+            if index:
+                self._ranker.nextset()
+            picked.append([pick.contender_id for pick in self._ranker.fetchall()])
+        return picked
 
     def record(self, tries: Sequence[Try]) -> None:
         self._pending.extend(tries)
@@ -173,11 +215,12 @@ class SqlRouter:
 
 
 class OracleRouter:
-    """The upper bound: knows every contender's hidden success probability.
+    """The upper bound: knows every contender's hidden success probability, period by period.
 
     It keeps the same capacity rule as the ranking (contenders with capacity left first) and
-    otherwise takes the most likely to succeed. It is a yardstick, not a ranking: this is the
-    only place where contenders are ordered in Python.
+    otherwise takes the most likely to succeed; a synthetic query, which only measures, goes to
+    the contenders that have served least this period (the best keep their capacity for users).
+    It is a yardstick, not a ranking: this is the only place where contenders are ordered in Python.
     """
 
     def __init__(self, world: World):
@@ -186,19 +229,36 @@ class OracleRouter:
             task: world.contenders_of(task) for task in world.tasks_in(0)
         }
         self._consumed: dict[str, int] = {}
+        self._period = 0
 
-    def add_task(self, task: str) -> None:
-        self._tasks[task] = self.world.contenders_of(task)
+    def add_tasks(self, tasks: Sequence[str]) -> None:
+        for task in tasks:
+            self._tasks[task] = self.world.contenders_of(task)
 
-    def rank(self, task: str, as_of: datetime) -> list[str]:
-        ordered = sorted(
-            self._tasks.get(task, []),
-            key=lambda c: (
-                self._consumed.get(c.contender_id, 0) >= c.capacity,
-                -c.success_probability,
-                c.contender_id,
-            ),
-        )
+    def rank_round(self, tasks: Sequence[str], as_of: datetime, synthetic: bool = False) -> list[list[str]]:
+        return [self.rank(task, as_of, synthetic) for task in tasks]
+
+    def rank(self, task: str, as_of: datetime, synthetic: bool = False) -> list[str]:
+        probability = self.world.probabilities_in(self._period)
+        consumed = self._consumed
+        if synthetic:
+            ordered = sorted(
+                self._tasks.get(task, []),
+                key=lambda c: (
+                    consumed.get(c.contender_id, 0) >= c.capacity,
+                    consumed.get(c.contender_id, 0),
+                    c.contender_id,
+                ),
+            )
+        else:
+            ordered = sorted(
+                self._tasks.get(task, []),
+                key=lambda c: (
+                    consumed.get(c.contender_id, 0) >= c.capacity,
+                    -probability[c.contender_id],
+                    c.contender_id,
+                ),
+            )
         return [c.contender_id for c in ordered[:TOP_X]]
 
     def record(self, tries: Sequence[Try]) -> None:
@@ -207,3 +267,4 @@ class OracleRouter:
 
     def close(self, as_of: datetime) -> None:
         self._consumed.clear()
+        self._period += 1
