@@ -13,6 +13,14 @@ CREATE TABLE contender_rank.contender_state (
     own_interval_sum  float8,
     own_interval_rows bigint,
     own_newest_at     timestamptz,
+    -- the own metric at own_interval: own_base + interval_mean(own_interval_sum, own_interval_rows),
+    -- spelled out (this table exists before the function files are applied), kept by PostgreSQL
+    own_value         float8 GENERATED ALWAYS AS (
+        own_base + CASE
+            WHEN own_interval_sum IS NULL OR own_interval_rows IS NULL THEN NULL::float8
+            WHEN abs(own_interval_sum) < own_interval_rows::float8 * 4.9406564584124654e-324::float8 THEN 0::float8
+            ELSE own_interval_sum / own_interval_rows::float8
+        END) STORED,
     -- what it borrows on its node from similar tasks, as of the last settle of that node (NULL:
     -- nothing); read only while the contender is in contenders and its node is not stale
     similar_interval  bigint,
@@ -41,6 +49,9 @@ COMMENT ON COLUMN contender_rank.contender_state.own_base IS
 COMMENT ON COLUMN contender_rank.contender_state.own_interval_sum IS
     'Sum of period_score (NULL and non-finite as 0) over the rows in own_interval.';
 COMMENT ON COLUMN contender_rank.contender_state.own_interval_rows IS 'Number of history rows in own_interval.';
+COMMENT ON COLUMN contender_rank.contender_state.own_value IS
+    'The own metric valued at own_interval: own_base + interval_mean(own_interval_sum, own_interval_rows), '
+    'generated.';
 COMMENT ON COLUMN contender_rank.contender_state.own_newest_at IS
     'Newest expired_at folded in; a ranking as of an earlier time uses the definition from history instead.';
 COMMENT ON COLUMN contender_rank.contender_state.similar_interval IS

@@ -189,9 +189,15 @@ RETURNS TABLE (contender_id text, task text, similar_interval bigint, similar_me
                similar_newest_at timestamptz)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-    -- the keys in the "C" collation (byte order): every sort below is then a memcmp, not a
-    -- linguistic comparison, and the order of the result does not matter
-    WITH targets AS (
+    -- MATERIALIZED steps: each reaches the next as plain columns, so the planner inlines decayed()
+    -- and scaled() (it will not when an argument is an expression they use more than once), and a
+    -- one-row config is read once, not once per pair
+    WITH config AS MATERIALIZED (
+        SELECT rc.decay_factor FROM public.ranking_config rc
+    ),
+    -- the current contenders of the stale nodes, keyed in the "C" collation (byte order): every
+    -- sort below is then a memcmp, and the order of the result does not matter
+    targets AS MATERIALIZED (
         SELECT t.contender_id COLLATE "C" AS contender_id, t.node_hotkey COLLATE "C" AS node_hotkey, t.netuid,
                t.task COLLATE "C" AS task
         FROM contender_rank.stale_nodes stale
@@ -199,36 +205,38 @@ BEGIN ATOMIC
           ON t.node_hotkey = stale.node_hotkey
          AND t.netuid = stale.netuid
     ),
-    -- the similar tasks each target borrows from...
-    pairs AS (
-        SELECT target.contender_id, target.node_hotkey, target.netuid, ts.from_task, ts.similarity
+    -- each target, the similar tasks it borrows from, the contenders serving them on its node (never
+    -- the target itself: a task is never similar to itself) and their own metrics, joined in this
+    -- order (the settle pins it: the planner has no statistics for what stale_nodes holds)
+    pairs AS MATERIALIZED (
+        SELECT target.contender_id, ts.similarity, own.own_interval, own.own_newest_at,
+               own.own_value
         FROM targets target
         JOIN public.task_similarity ts
           ON ts.to_task = target.task
          AND ts.similarity > 0
-    ),
-    -- ...the contenders serving them on the same node (never the target itself: a task is never
-    -- similar to itself), and their own metrics
-    lent AS (
-        SELECT p.contender_id, p.similarity, own.own_interval, own.own_newest_at,
-               own.own_base + contender_rank.interval_mean(own.own_interval_sum, own.own_interval_rows) AS own_value,
-               max(own.own_interval) OVER (PARTITION BY p.contender_id) AS ref_k
-        FROM pairs p
         JOIN targets source
-          ON source.node_hotkey = p.node_hotkey
-         AND source.netuid = p.netuid
-         AND source.task = p.from_task
+          ON source.node_hotkey = target.node_hotkey
+         AND source.netuid = target.netuid
+         AND source.task = ts.from_task
         JOIN contender_rank.contender_state own ON own.contender_id = source.contender_id
         WHERE own.own_interval IS NOT NULL
     ),
-    -- the factor as a joined column, not a sub-select: a function whose argument holds a
-    -- sub-select is never inlined, and decayed() would be called once per row
-    valued AS (
-        SELECT l.contender_id, l.similarity, l.ref_k, l.own_newest_at,
-               contender_rank.decayed(l.own_value, rc.decay_factor, l.ref_k - l.own_interval) AS own_at_ref
-        FROM lent l
-        CROSS JOIN public.ranking_config rc
+    -- each target's sum is valued at the newest interval among its lenders
+    refs AS (
+        SELECT p.contender_id, max(p.own_interval) AS ref_k
+        FROM pairs p
+        GROUP BY p.contender_id
+    ),
+    valued AS MATERIALIZED (
+        SELECT p.contender_id, p.similarity, r.ref_k, p.own_newest_at,
+               contender_rank.decayed(p.own_value, config.decay_factor, r.ref_k - p.own_interval) AS own_at_ref
+        FROM pairs p
+        JOIN refs r ON r.contender_id = p.contender_id
+        CROSS JOIN config
     )
+    -- summed in a fixed order: float addition is not associative, and contenders whose metrics are
+    -- equal must stay exactly equal, so that contender_id alone breaks their tie
     SELECT t.contender_id, t.task, max(v.ref_k),
            sum(contender_rank.scaled(v.similarity, v.own_at_ref) ORDER BY v.own_at_ref, v.similarity),
            max(v.own_newest_at)
@@ -274,6 +282,9 @@ SET enable_nestloop = off
 -- with nested loops priced out, the plan's cost crosses jit_above_cost and every COMMIT would spend
 -- seconds compiling a query that runs in milliseconds
 SET jit = off
+-- stale_similar() joins in the order it is written (the estimates it would be reordered by are
+-- those of an empty stale_nodes)
+SET join_collapse_limit = 1
 AS $$
 BEGIN
     IF NOT EXISTS (SELECT FROM contender_rank.stale_nodes) THEN
@@ -430,9 +441,7 @@ BEGIN
         UPDATE contender_rank.contender_state s
         SET own_base = CASE
                 WHEN s.own_interval IS NULL OR s.own_interval = b.first_k THEN coalesce(s.own_base, 0)
-                ELSE contender_rank.decayed(s.own_base + contender_rank.interval_mean(s.own_interval_sum,
-                                                                                      s.own_interval_rows),
-                                            v_factor, b.first_k - s.own_interval)
+                ELSE contender_rank.decayed(s.own_value, v_factor, b.first_k - s.own_interval)
             END,
             own_interval_sum = CASE WHEN s.own_interval = b.first_k
                                     THEN s.own_interval_sum + b.score_sum
@@ -684,40 +693,40 @@ BEGIN ATOMIC
                contender_rank.interval_index(task_contenders.as_of, rc.decay_interval) AS as_of_k
         FROM public.ranking_config rc
     )
+    -- a subquery of its own (OFFSET 0): the metrics leave it as plain columns, so that rank_value()
+    -- over them is inlined (the planner will not inline it over an expression it uses more than once)
     SELECT x.contender_id, x.node_hotkey, x.node_id, x.total_requests_made, x.capacity, x.capacity_left,
-           x.node_found, x.handshaken,
-           CASE
-               WHEN x.own_interval IS NULL THEN 0::float8
-               WHEN x.own_newest_at > task_contenders.as_of THEN
-                   coalesce((SELECT w.own_metric
-                             FROM contender_rank.own_metrics_window(ARRAY[x.contender_id], task_contenders.as_of,
-                                                                    config.decay_interval, config.decay_factor) w), 0)
-               ELSE contender_rank.decayed(x.own_value, config.decay_factor, config.as_of_k - x.own_interval)
-           END,
-           CASE
-               WHEN x.similar_interval IS NULL THEN 0::float8
-               WHEN x.similar_newest_at > task_contenders.as_of THEN
-                   coalesce((SELECT w.similar_metric
-                             FROM contender_rank.similar_metrics_window(ARRAY[x.contender_id], task_contenders.as_of,
-                                                                        config.decay_interval, config.decay_factor) w), 0)
-               ELSE contender_rank.decayed(x.similar_metric, config.decay_factor, config.as_of_k - x.similar_interval)
-           END,
-           config.history_weight
-    FROM config
-    CROSS JOIN (
+           x.node_found, x.handshaken, x.own_metric, x.similar_metric, x.history_weight
+    FROM (
         SELECT c.contender_id, c.node_hotkey, c.node_id, c.total_requests_made, c.capacity,
                c.consumed_capacity < c.capacity AS capacity_left,
                n.hotkey IS NOT NULL AS node_found,
                n.symmetric_key_uuid IS NOT NULL AS handshaken,
-               s.own_interval, s.own_newest_at,
-               s.own_base + contender_rank.interval_mean(s.own_interval_sum, s.own_interval_rows) AS own_value,
-               CASE WHEN fresh.contender_id IS NULL THEN s.similar_interval ELSE fresh.similar_interval END
-                   AS similar_interval,
-               CASE WHEN fresh.contender_id IS NULL THEN s.similar_metric ELSE fresh.similar_metric END
-                   AS similar_metric,
-               CASE WHEN fresh.contender_id IS NULL THEN s.similar_newest_at ELSE fresh.similar_newest_at END
-                   AS similar_newest_at
-        FROM public.contenders c
+               CASE
+                   WHEN s.own_interval IS NULL THEN 0::float8
+                   WHEN s.own_newest_at > task_contenders.as_of THEN
+                       coalesce((SELECT w.own_metric
+                                 FROM contender_rank.own_metrics_window(ARRAY[c.contender_id], task_contenders.as_of,
+                                                                        config.decay_interval, config.decay_factor) w), 0)
+                   ELSE contender_rank.decayed(s.own_value, config.decay_factor, config.as_of_k - s.own_interval)
+               END AS own_metric,
+               -- on a stale node (unsettled only) what the settle will store, else what it stored
+               CASE
+                   WHEN (fresh.contender_id IS NULL AND s.similar_interval IS NULL)
+                        OR (fresh.contender_id IS NOT NULL AND fresh.similar_interval IS NULL) THEN 0::float8
+                   WHEN CASE WHEN fresh.contender_id IS NULL THEN s.similar_newest_at
+                             ELSE fresh.similar_newest_at END > task_contenders.as_of THEN
+                       coalesce((SELECT w.similar_metric
+                                 FROM contender_rank.similar_metrics_window(ARRAY[c.contender_id], task_contenders.as_of,
+                                                                            config.decay_interval, config.decay_factor) w), 0)
+                   WHEN fresh.contender_id IS NULL THEN
+                       contender_rank.decayed(s.similar_metric, config.decay_factor, config.as_of_k - s.similar_interval)
+                   ELSE contender_rank.decayed(fresh.similar_metric, config.decay_factor,
+                                               config.as_of_k - fresh.similar_interval)
+               END AS similar_metric,
+               config.history_weight
+        FROM config
+        CROSS JOIN public.contenders c
         LEFT JOIN public.nodes n ON n.hotkey = c.node_hotkey AND n.netuid = c.netuid
         -- settled, every current contender's state row carries its task (the settle writes it), so the
         -- task's rows come from the index on it instead of a scan of every contender's state
@@ -728,8 +737,6 @@ BEGIN ATOMIC
                ON NOT task_contenders.settled
               AND fresh.contender_id = c.contender_id
         WHERE c.task = task_contenders.task
-        -- a subquery of its own: own_value reaches decayed() as a plain column, computed once per
-        -- row (inlined, decayed() would repeat the expression at each of its uses)
         OFFSET 0
     ) x;
 END;
@@ -749,11 +756,7 @@ BEGIN ATOMIC
            m.own_metric, m.similar_metric, m.own_metric + m.similar_metric,
            contender_rank.rank_value(m.total_requests_made, m.history_weight, m.own_metric + m.similar_metric),
            m.capacity_left
-    -- OFFSET 0 keeps the metrics a subquery of their own: they reach rank_value as plain columns,
-    -- which lets the planner inline it (it refuses when an argument is a costly expression used
-    -- more than once)
-    FROM (SELECT t.* FROM contender_rank.task_contenders(rank_task.task, rank_task.as_of, rank_task.settled) t
-          OFFSET 0) m
+    FROM contender_rank.task_contenders(rank_task.task, rank_task.as_of, rank_task.settled) m
     WHERE m.capacity > 0
       AND m.handshaken
     -- fail open: exhausted contenders still come back, after every one with capacity left

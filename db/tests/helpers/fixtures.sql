@@ -461,6 +461,11 @@ BEGIN
                WHERE s.task IS DISTINCT FROM c.task) THEN
         v_problems := v_problems || 'settled: a current contender''s state row does not carry its task'::text;
     END IF;
+    IF EXISTS (SELECT FROM contender_rank.contender_state s
+               WHERE s.own_value IS DISTINCT FROM
+                     s.own_base + contender_rank.interval_mean(s.own_interval_sum, s.own_interval_rows)) THEN
+        v_problems := v_problems || 'a state row''s own_value is not own_base + interval_mean(...)'::text;
+    END IF;
     IF NOT tests.all_rankings_agree(check_both_paths.as_of, check_both_paths.tolerance) THEN
         v_problems := v_problems || 'settled: a ranking differs from the definition'::text;
     END IF;
