@@ -22,9 +22,11 @@ Before each round both tables of contenders are vacuumed (as autovacuum would), 
 start from the same free space on both. Each ratio is the median of the ratios measured side by side
 (the same pair of runs, the same round's refreshes): a shared host's speed drifts by tens of percent
 from one second to the next, and the two runs of a pair see the same drift. Targets: refresh
-adopted/plain <= 3, query path adopted/plain <= 1.5, the bumps' HOT share on the adopted database within one point of the plain
-one's (the same statements on the same pages; what is left is when autovacuum ran), and no lock
-wait for a selection during a refresh.
+adopted/plain <= 3, query path adopted/plain <= 1.5, the bumps' HOT share on the adopted database
+within two points of the plain one's (the same statements on the same pages: a bump that is not HOT
+found its page full, which depends on when autovacuum ran; contender_rank indexes no counter and
+fires no trigger on one, which would make every bump non-HOT), and no lock wait for a selection
+during a refresh.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ from contender_rank.schema import migrate
 
 MAX_REFRESH_RATIO = 3.0
 MAX_QUERY_PATH_RATIO = 1.5
-MAX_HOT_SHARE_SHORTFALL = 0.01
+MAX_HOT_SHARE_SHORTFALL = 0.02
 # the query path is measured in pairs of short runs, the two databases at once, this many a round
 PAIRS = 10
 TOP_X = 5
