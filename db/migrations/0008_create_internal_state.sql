@@ -33,10 +33,11 @@ CREATE TABLE contender_rank.contender_state (
         AND (own_interval IS NULL) = (own_interval_rows IS NULL) AND (own_interval IS NULL) = (own_newest_at IS NULL))
 )
 -- A period rewrites every row twice in one transaction (the fold of the moved history, then the settle
--- at COMMIT): with two thirds of each page free both new versions stay on the row's page (HOT), the
+-- at COMMIT), so a page holds three versions of each of its rows until the next access prunes it.
+-- With three quarters of each page free they all fit: the updates stay on the row's page (HOT), the
 -- index is not touched, and a row never moves from where it was placed, next to the rows of its task
 -- (rebuilds and settles insert in task order), so a ranking reads a few pages, not the whole table.
-WITH (fillfactor = 30);
+WITH (fillfactor = 25);
 COMMENT ON TABLE contender_rank.contender_state IS
     'Derived, never edited by hand: one row per contender id with history or a settled similar metric. The own '
     'metric, as a running decayed sum, outlives the contender (a validator re-creates contenders every period; '

@@ -10,11 +10,12 @@ import shutil
 import socket
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg.rows import dict_row
 
 import contender_rank
 from contender_rank import Similarity, get_config, list_similarities, rank_contenders
@@ -438,3 +439,38 @@ def test_close_period_retried_in_the_same_interval_says_so(
     assert "closed the period of 0 contender(s)" in again.stdout
     assert "already closed in this decay interval" in again.stdout
     assert conn.execute("SELECT count(*) FROM contenders_history").fetchone() == history
+
+
+def test_prune_subcommand_deletes_only_old_history(dsn: str, capsys: pytest.CaptureFixture[str]) -> None:
+    as_of = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO nodes (hotkey, netuid, node_id, symmetric_key_uuid) VALUES ('n1', 19, 1, 'k')"
+        )
+        conn.execute(
+            "INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, capacity) "
+            "VALUES ('n1-a', 'n1', 1, 19, 'a', 10)"
+        )
+        for hours in range(24 * 7):
+            conn.execute(
+                "INSERT INTO contenders_history (contender_id, period_score, expired_at) "
+                "VALUES ('n1-a', 1, %(at)s)",
+                {"at": as_of - timedelta(hours=hours)},
+            )
+    assert main(["--dsn", dsn, "prune", "--as-of", as_of.isoformat()]) == 0
+    removed = int(capsys.readouterr().out.strip().rsplit(" ", 1)[1])
+    with psycopg.connect(dsn, row_factory=dict_row) as conn:
+        remaining = conn.execute(
+            "SELECT count(*) AS n, min(expired_at) AS oldest FROM contenders_history"
+        ).fetchone()
+    assert remaining is not None
+    assert removed > 0 and removed + remaining["n"] == 24 * 7
+    # the default epsilon (1e-6) at factor 0.5 per hour keeps at least the last 20 hours
+    assert remaining["oldest"] <= as_of - timedelta(hours=20)
+
+
+def test_prune_rejects_a_time_without_zone(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--dsn", "postgresql://unused", "prune", "--as-of", "2026-01-10T12:00:00"])
+    assert exit_info.value.code == 2
+    assert "has no time zone" in capsys.readouterr().err

@@ -45,10 +45,11 @@
 --   contenders inserted mark their nodes) or on nodes: rank_contenders reads those live.
 --
 -- READING (task_contenders and rank_task, at the end): the contenders of the task from contenders,
---   the own metric from own_*, the similar metric from similar_*. On a stale node (only the writing
---   transaction itself can see one) the similar metric is computed as it is read, by the same
---   stale_similar() that settles it, so it is exact there too; rank_contenders checks stale_nodes
---   first, so every other session runs a plan without that join.
+--   the own metric from own_*, the similar metric from similar_*, the task's state rows found by
+--   their task. Inside a writing transaction that has left nodes stale (no other session can see
+--   them), rank_contenders and explain_ranking answer from the definition (20_definition.sql)
+--   instead, which needs no settled state; every other session runs the plan without that check's
+--   cost beyond one look at stale_nodes.
 --
 -- LOCKS
 --   Every trigger takes lock_state() before anything else: one transaction-scoped advisory lock, so
@@ -104,7 +105,7 @@ BEGIN
     SELECT rc.decay_interval, rc.decay_factor INTO v_interval, v_factor FROM public.ranking_config rc;
 
     WITH history AS (
-        SELECT h.contender_id, h.expired_at, h.period_score
+        SELECT h.contender_id, h.expired_at, h.period_score, h.task
         FROM public.contenders_history h
         -- a row without a finite expired_at is in no interval
         WHERE isfinite(h.expired_at)
@@ -120,7 +121,7 @@ BEGIN
     -- grouped and sorted by contender_id in the "C" collation (byte order): the order does not
     -- matter, and the database's linguistic collation would make the sort the costliest step
     per_interval AS (
-        SELECT h.contender_id COLLATE "C" AS contender_id, st.k,
+        SELECT h.contender_id COLLATE "C" AS contender_id, st.k, max(h.task) AS task,
                sum(contender_rank.usable_score(h.period_score)) AS score_sum,
                count(*) AS row_count,
                max(st.at) AS newest_at
@@ -140,7 +141,8 @@ BEGIN
                             FILTER (WHERE w.k < w.last_k), 0) AS own_base,
                sum(w.score_sum) FILTER (WHERE w.k = w.last_k) AS own_interval_sum,
                sum(w.row_count) FILTER (WHERE w.k = w.last_k) AS own_interval_rows,
-               max(w.newest_at) AS own_newest_at
+               max(w.newest_at) AS own_newest_at,
+               max(w.task) COLLATE "C" AS task
         FROM with_newest w
         GROUP BY w.contender_id
     ),
@@ -162,9 +164,14 @@ BEGIN
           AND s.contender_id NOT IN (SELECT f.contender_id FROM folded f)
           AND s.contender_id NOT IN (SELECT c.contender_id FROM public.contenders c)
     )
+    -- a new row goes in task order (its history's task; the settle writes the current one), next to
+    -- the rows of its task (see contender_state's fillfactor)
     INSERT INTO contender_rank.contender_state AS s
-        (contender_id, own_interval, own_base, own_interval_sum, own_interval_rows, own_newest_at)
-    SELECT * FROM folded
+        (contender_id, own_interval, own_base, own_interval_sum, own_interval_rows, own_newest_at, task)
+    SELECT f.contender_id, f.own_interval, f.own_base, f.own_interval_sum, f.own_interval_rows, f.own_newest_at,
+           f.task
+    FROM folded f
+    ORDER BY f.task, f.contender_id
     ON CONFLICT ON CONSTRAINT contender_state_pkey DO UPDATE
     SET own_interval = EXCLUDED.own_interval, own_base = EXCLUDED.own_base,
         own_interval_sum = EXCLUDED.own_interval_sum, own_interval_rows = EXCLUDED.own_interval_rows,
@@ -182,8 +189,8 @@ COMMENT ON FUNCTION contender_rank.recompute_own_state(text[]) IS
 -- node, similarity(their task -> its task) * their own metric, each valued at the newest interval
 -- among them, summed in a fixed order (float addition is not associative, and contenders whose
 -- metrics are equal must stay exactly equal so that contender_id alone breaks their tie). A row for
--- each such contender, NULLs when it borrows nothing. The one definition both the settle and the read
--- of a stale node use; set-based, so settling a whole refresh is a few hash joins.
+-- each such contender, NULLs when it borrows nothing. What stale_nodes_settle writes; set-based, so
+-- settling a whole refresh is a few hash joins.
 CREATE OR REPLACE FUNCTION contender_rank.stale_similar()
 RETURNS TABLE (contender_id text, task text, similar_interval bigint, similar_metric float8,
                similar_newest_at timestamptz)
@@ -360,18 +367,11 @@ AS $$
 BEGIN
     PERFORM contender_rank.lock_state();
     DELETE FROM contender_rank.contender_state;
-    -- a row for every current contender, placed in task order: the folds and settles that follow
-    -- update these rows in place, so a task's rows stay on a few pages (see the table's fillfactor)
-    INSERT INTO contender_rank.contender_state (contender_id, task)
-    SELECT c.contender_id, c.task
-    FROM public.contenders c
-    ORDER BY c.task COLLATE "C", c.contender_id COLLATE "C";
 END;
 $$;
 
 COMMENT ON FUNCTION contender_rank.start_rebuild() IS
-    'The first step of rebuild_state(): the lock, and an empty state row for every current contender, in task '
-    'order.';
+    'The first step of rebuild_state(): the lock, and no state.';
 
 CREATE OR REPLACE FUNCTION contender_rank.finish_rebuild()
 RETURNS void
@@ -676,28 +676,25 @@ CREATE OR REPLACE TRIGGER ranking_config_after_update
 -- Every contender of the task with what decides its place: the validator's contender and node rows,
 -- read live (requests, capacity, handshake), and its contender_state row, each metric valued at
 -- as_of. When the state already holds history stamped after as_of, that metric comes from the
--- definition instead (20_definition.sql). settled says whether the caller has seen stale_nodes
--- empty, as every session but a writing transaction does; when false, the similar metric of a
--- contender on a stale node is computed as it is read, by the stale_similar() that will settle it,
--- so the figures before and after the COMMIT are the same to the bit. Called with a constant, the
--- planner drops that join from the common plan. A plain SQL function without settings, so the planner
--- inlines it into rank_task and explain_ranking.
-CREATE OR REPLACE FUNCTION contender_rank.task_contenders(task text, as_of timestamptz, settled boolean)
+-- definition instead (20_definition.sql). Settled state only: its callers check stale_nodes first.
+-- A plain SQL function without settings, so the planner inlines it into rank_task and explain_ranking.
+CREATE OR REPLACE FUNCTION contender_rank.task_contenders(task text, as_of timestamptz)
 RETURNS TABLE (contender_id text, node_hotkey text, node_id int, total_requests_made int, capacity float8,
                capacity_left boolean, node_found boolean, handshaken boolean,
                own_metric float8, similar_metric float8, history_weight float8)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-    WITH config AS MATERIALIZED (
-        SELECT rc.decay_interval, rc.decay_factor, rc.history_weight,
-               contender_rank.interval_index(task_contenders.as_of, rc.decay_interval) AS as_of_k
-        FROM public.ranking_config rc
-    )
     -- a subquery of its own (OFFSET 0): the metrics leave it as plain columns, so that rank_value()
-    -- over them is inlined (the planner will not inline it over an expression it uses more than once)
+    -- over them is inlined (the planner will not inline it over an expression it uses more than
+    -- once); its config CTE stays inside, so that the query around it can be flattened
     SELECT x.contender_id, x.node_hotkey, x.node_id, x.total_requests_made, x.capacity, x.capacity_left,
            x.node_found, x.handshaken, x.own_metric, x.similar_metric, x.history_weight
     FROM (
+        WITH config AS MATERIALIZED (
+            SELECT rc.decay_interval, rc.decay_factor, rc.history_weight,
+                   contender_rank.interval_index(task_contenders.as_of, rc.decay_interval) AS as_of_k
+            FROM public.ranking_config rc
+        )
         SELECT c.contender_id, c.node_hotkey, c.node_id, c.total_requests_made, c.capacity,
                c.consumed_capacity < c.capacity AS capacity_left,
                n.hotkey IS NOT NULL AS node_found,
@@ -710,19 +707,13 @@ BEGIN ATOMIC
                                                                         config.decay_interval, config.decay_factor) w), 0)
                    ELSE contender_rank.decayed(s.own_value, config.decay_factor, config.as_of_k - s.own_interval)
                END AS own_metric,
-               -- on a stale node (unsettled only) what the settle will store, else what it stored
                CASE
-                   WHEN (fresh.contender_id IS NULL AND s.similar_interval IS NULL)
-                        OR (fresh.contender_id IS NOT NULL AND fresh.similar_interval IS NULL) THEN 0::float8
-                   WHEN CASE WHEN fresh.contender_id IS NULL THEN s.similar_newest_at
-                             ELSE fresh.similar_newest_at END > task_contenders.as_of THEN
+                   WHEN s.similar_interval IS NULL THEN 0::float8
+                   WHEN s.similar_newest_at > task_contenders.as_of THEN
                        coalesce((SELECT w.similar_metric
                                  FROM contender_rank.similar_metrics_window(ARRAY[c.contender_id], task_contenders.as_of,
                                                                             config.decay_interval, config.decay_factor) w), 0)
-                   WHEN fresh.contender_id IS NULL THEN
-                       contender_rank.decayed(s.similar_metric, config.decay_factor, config.as_of_k - s.similar_interval)
-                   ELSE contender_rank.decayed(fresh.similar_metric, config.decay_factor,
-                                               config.as_of_k - fresh.similar_interval)
+                   ELSE contender_rank.decayed(s.similar_metric, config.decay_factor, config.as_of_k - s.similar_interval)
                END AS similar_metric,
                config.history_weight
         FROM config
@@ -732,23 +723,20 @@ BEGIN ATOMIC
         -- task's rows come from the index on it instead of a scan of every contender's state
         LEFT JOIN contender_rank.contender_state s
                ON s.contender_id = c.contender_id
-              AND (s.task = task_contenders.task OR NOT task_contenders.settled)
-        LEFT JOIN contender_rank.stale_similar() fresh
-               ON NOT task_contenders.settled
-              AND fresh.contender_id = c.contender_id
+              AND s.task = task_contenders.task
         WHERE c.task = task_contenders.task
         OFFSET 0
     ) x;
 END;
 
-COMMENT ON FUNCTION contender_rank.task_contenders(text, timestamptz, boolean) IS
-    'Every contender of task with what decides its place, from the derived state: capacity, node found and '
-    'handshaken, own and similar metric valued at as_of, history_weight. settled: stale_nodes was seen empty.';
+COMMENT ON FUNCTION contender_rank.task_contenders(text, timestamptz) IS
+    'Every contender of task with what decides its place, from the settled derived state: capacity, node found '
+    'and handshaken, own and similar metric valued at as_of, history_weight.';
 
 -- rank_contenders' order over task_contenders: eligible contenders (capacity > 0, node handshaken),
 -- capacity left first, then rank_value, then contender_id; at most top_x. Inlined into
 -- rank_contenders, which calls it with settled as a constant.
-CREATE OR REPLACE FUNCTION contender_rank.rank_task(task text, top_x int, as_of timestamptz, settled boolean)
+CREATE OR REPLACE FUNCTION contender_rank.rank_task(task text, top_x int, as_of timestamptz)
 RETURNS SETOF public.ranked_contender
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
@@ -756,7 +744,7 @@ BEGIN ATOMIC
            m.own_metric, m.similar_metric, m.own_metric + m.similar_metric,
            contender_rank.rank_value(m.total_requests_made, m.history_weight, m.own_metric + m.similar_metric),
            m.capacity_left
-    FROM contender_rank.task_contenders(rank_task.task, rank_task.as_of, rank_task.settled) m
+    FROM contender_rank.task_contenders(rank_task.task, rank_task.as_of) m
     WHERE m.capacity > 0
       AND m.handshaken
     -- fail open: exhausted contenders still come back, after every one with capacity left
@@ -766,9 +754,8 @@ BEGIN ATOMIC
     LIMIT rank_task.top_x;
 END;
 
-COMMENT ON FUNCTION contender_rank.rank_task(text, int, timestamptz, boolean) IS
-    'The eligible contenders of task in rank_contenders'' order, at most top_x, from the derived state. '
-    'settled: stale_nodes was seen empty.';
+COMMENT ON FUNCTION contender_rank.rank_task(text, int, timestamptz) IS
+    'The eligible contenders of task in rank_contenders'' order, at most top_x, from the settled derived state.';
 
 -- default deny: nobody but the owner runs what is in this file (privileges.sql grants the admin
 -- what it may audit)

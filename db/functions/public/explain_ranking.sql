@@ -18,6 +18,7 @@ AS $$
 #variable_conflict use_column
 DECLARE
     v_recompute boolean := explain_ranking.decay_factor IS NOT NULL OR explain_ranking.decay_interval IS NOT NULL;
+    v_settled   boolean := NOT EXISTS (SELECT FROM contender_rank.stale_nodes);
 BEGIN
     PERFORM contender_rank.check_ranking_arguments(explain_ranking.task, 1, explain_ranking.as_of);
     PERFORM contender_rank.check_settings(explain_ranking.decay_interval, explain_ranking.decay_factor,
@@ -26,8 +27,12 @@ BEGIN
     RETURN QUERY
     WITH today AS (
         SELECT t.*, t.own_metric + t.similar_metric AS global_metric, t.capacity > 0 AND t.handshaken AS eligible
-        FROM contender_rank.task_contenders(explain_ranking.task, explain_ranking.as_of,
-                                            NOT EXISTS (SELECT FROM contender_rank.stale_nodes)) t
+        -- settled state, or (inside a writing transaction that left nodes stale) the definition
+        FROM (SELECT * FROM contender_rank.task_contenders(explain_ranking.task, explain_ranking.as_of)
+              WHERE v_settled
+              UNION ALL
+              SELECT * FROM contender_rank.task_contenders_window(explain_ranking.task, explain_ranking.as_of)
+              WHERE NOT v_settled) t
     ),
     proposed AS (
         SELECT w.contender_id, w.own_metric + w.similar_metric AS global_metric, w.history_weight

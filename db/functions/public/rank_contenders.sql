@@ -19,13 +19,13 @@ BEGIN
     PERFORM contender_rank.check_ranking_arguments(rank_contenders.task, rank_contenders.top_x, rank_contenders.as_of);
 
     -- stale nodes are only visible to the transaction that wrote them, until its COMMIT settles them
-    -- (30_state.sql); every other session takes the plan without the read-time settle
+    -- (30_state.sql): there, answer from the definition, which needs no settled state
     IF EXISTS (SELECT FROM contender_rank.stale_nodes) THEN
-        RETURN QUERY SELECT * FROM contender_rank.rank_task(rank_contenders.task, rank_contenders.top_x,
-                                                            rank_contenders.as_of, false);
+        RETURN QUERY SELECT * FROM contender_rank.rank_contenders_window(rank_contenders.task, rank_contenders.top_x,
+                                                                         rank_contenders.as_of);
     ELSE
         RETURN QUERY SELECT * FROM contender_rank.rank_task(rank_contenders.task, rank_contenders.top_x,
-                                                            rank_contenders.as_of, true);
+                                                            rank_contenders.as_of);
     END IF;
 END;
 $$;
