@@ -73,12 +73,14 @@ CREATE OR REPLACE FUNCTION contender_rank.decayed(amount float8, factor float8, 
 RETURNS float8
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN CASE
+    -- the common case first, so that a ranking evaluates one test per contender and metric:
+    -- factor^steps >= e^-300 and amount > 1e-150 keep the product above 1e-281, far from float8's
+    -- underflow. It gives what the branches below would: a NULL fails the test and falls through,
+    -- 0 too, and steps = 0 or factor = 1 multiply amount by exactly 1.
+    WHEN abs(amount) > 1e-150 AND steps * ln(factor) > -300 THEN amount * power(factor, steps)
     WHEN amount IS NULL OR factor IS NULL OR steps IS NULL THEN NULL::float8
     WHEN amount = 0 THEN 0::float8
     WHEN steps = 0 OR factor = 1 THEN amount
-    -- the common case, one logarithm fewer: factor^steps >= e^-300 and amount > 1e-150 keep the
-    -- product above 1e-281, far from float8's underflow
-    WHEN abs(amount) > 1e-150 AND steps * ln(factor) > -300 THEN amount * power(factor, steps)
     WHEN ln(abs(amount)) + steps * ln(factor) < -700 THEN 0::float8
     ELSE amount * power(factor, steps)
 END;
@@ -106,14 +108,14 @@ CREATE OR REPLACE FUNCTION contender_rank.rank_value(requests_made float8, histo
 RETURNS float8
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN CASE
+    -- the common case first and without a logarithm: both factors within 1e+-150 keep the product
+    -- within 1e+-300, inside float8's range (nineteen's tables have no CHECK: a negative score gives
+    -- a negative metric, hence abs()). A NULL or a 0 fails the test and falls through.
+    WHEN abs(global_metric) BETWEEN 1e-150 AND 1e150 AND history_weight BETWEEN 1e-150 AND 1e150
+        THEN requests_made - history_weight * global_metric
     WHEN requests_made IS NULL OR history_weight IS NULL OR global_metric IS NULL THEN NULL::float8
     ELSE requests_made - CASE
         WHEN history_weight = 0 OR global_metric = 0 THEN 0::float8
-        -- the common case, without a logarithm: both factors within 1e+-150 keep the product within
-        -- 1e+-300, inside float8's range (nineteen's tables have no CHECK: a negative score gives a
-        -- negative metric, hence abs())
-        WHEN abs(global_metric) BETWEEN 1e-150 AND 1e150 AND history_weight BETWEEN 1e-150 AND 1e150
-            THEN history_weight * global_metric
         WHEN ln(history_weight) + ln(abs(global_metric)) > 709 THEN sign(global_metric) * 'Infinity'::float8
         WHEN ln(history_weight) + ln(abs(global_metric)) < -700 THEN 0::float8
         ELSE history_weight * global_metric

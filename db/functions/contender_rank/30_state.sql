@@ -91,6 +91,10 @@ SET search_path = pg_catalog, pg_temp
 -- a retention DELETE or a rebuild groups every contender's history at once: in memory, not in
 -- batches spilled to disk
 SET work_mem = '64MB'
+-- hash joins whatever the statistics say: when they claim an empty history (autovacuum saw the table
+-- between a validator's batches) a nested loop of history against its stamps is quadratic, minutes
+-- for a few years of rows; the contenders are picked by = ANY, an index condition, not a join
+SET enable_nestloop = off
 AS $$
 DECLARE
     v_interval interval;
@@ -109,7 +113,7 @@ BEGIN
         FROM public.contenders_history h
         -- a row without a finite expired_at is in no interval
         WHERE isfinite(h.expired_at)
-          AND h.contender_id IN (SELECT unnest(v_ids))
+          AND h.contender_id = ANY (v_ids)
     ),
     -- the interval of each distinct expired_at, once (numeric arithmetic; a period's rows share one).
     -- MATERIALIZED: inlined, the planner would compute k again for every joined row
@@ -152,7 +156,7 @@ BEGIN
         UPDATE contender_rank.contender_state s
         SET own_interval = NULL, own_base = NULL, own_interval_sum = NULL, own_interval_rows = NULL,
             own_newest_at = NULL
-        WHERE s.contender_id IN (SELECT unnest(v_ids))
+        WHERE s.contender_id = ANY (v_ids)
           AND s.own_interval IS NOT NULL
           AND s.contender_id NOT IN (SELECT f.contender_id FROM folded f)
           AND s.contender_id IN (SELECT c.contender_id FROM public.contenders c)
@@ -160,7 +164,7 @@ BEGIN
     -- ...and the row of one that is not current goes
     removed AS (
         DELETE FROM contender_rank.contender_state s
-        WHERE s.contender_id IN (SELECT unnest(v_ids))
+        WHERE s.contender_id = ANY (v_ids)
           AND s.contender_id NOT IN (SELECT f.contender_id FROM folded f)
           AND s.contender_id NOT IN (SELECT c.contender_id FROM public.contenders c)
     )

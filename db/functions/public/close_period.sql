@@ -56,12 +56,18 @@ BEGIN
             requests_429 = 0,
             requests_500 = 0
         WHERE NOT (c.total_requests_made = 0 AND c.requests_429 = 0 AND c.requests_500 = 0 AND c.consumed_capacity = 0
-                   -- already closed in this interval
-                   AND EXISTS (SELECT FROM public.contenders_history h
-                               WHERE h.contender_id = c.contender_id
-                                 AND h.expired_at > v_low
-                                 AND h.expired_at < v_high
-                                 AND contender_rank.interval_index(h.expired_at, v_interval) = v_k))
+                   -- already closed in this interval: the contender's state holds the newest
+                   -- interval it has history in (own_interval); only a close stamped before that
+                   -- interval needs its history (one index probe) to tell
+                   AND EXISTS (SELECT FROM contender_rank.contender_state s
+                               WHERE s.contender_id = c.contender_id
+                                 AND s.own_interval >= v_k
+                                 AND (s.own_interval = v_k
+                                      OR EXISTS (SELECT FROM public.contenders_history h
+                                                 WHERE h.contender_id = c.contender_id
+                                                   AND h.expired_at > v_low
+                                                   AND h.expired_at < v_high
+                                                   AND contender_rank.interval_index(h.expired_at, v_interval) = v_k))))
         RETURNING c.contender_id, c.node_hotkey, c.node_id, c.netuid, c.task, c.period_score
     )
     INSERT INTO public.contenders_history (contender_id, node_hotkey, node_id, netuid, task, period_score, expired_at)

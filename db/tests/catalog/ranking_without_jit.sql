@@ -1,11 +1,10 @@
 -- ranking_config is never analyzed (one row), so the planner guesses ~1000 rows for it and queries
 -- joined with it cross jit_above_cost: JIT compilation then costs far more than the query (seconds
--- against milliseconds). Every function whose plan would cross it turns JIT off for itself.
--- KNOWN BUG (TODO below): stale_nodes_settle, the deferred trigger that runs at every COMMIT that
--- wrote contenders, history or similarities, pins enable_nestloop = off but not jit. Its cross join
--- with ranking_config can only be a nested loop, which enable_nestloop = off prices at 1e10, far
--- past jit_above_cost and jit_optimize_above_cost: where JIT is available (PostgreSQL's default
--- build and settings) each settle spends seconds compiling, even for one node with five contenders.
+-- against milliseconds). Every function whose plan would cross it turns JIT off for itself,
+-- stale_nodes_settle too: the deferred trigger that runs at every COMMIT that wrote contenders,
+-- history or similarities pins enable_nestloop = off, which prices its cross join with
+-- ranking_config at 1e10, far past jit_above_cost; with JIT on, each settle would spend seconds
+-- compiling, even for one node with five contenders.
 BEGIN;
 SELECT plan(3);
 

@@ -6,7 +6,7 @@
 -- mean. A close in a new interval appends for every contender again.
 -- By hand (f = 0.5): a has 4 good requests of 4 -> score 1; b made none -> NULL (counts 0).
 BEGIN;
-SELECT plan(14);
+SELECT plan(17);
 
 SELECT tests.make_contender('a', 'cp', total_requests_made => 4, consumed_capacity => 4);
 SELECT tests.make_contender('b', 'cp');
@@ -48,6 +48,11 @@ SELECT is(close_period('2024-01-01 10:55:00+00'), 1, 'a contender not yet closed
 -- the next interval: every contender is closed again, requests or not
 SELECT is(close_period('2024-01-01 11:05:00+00'), 3, 'a close in the next interval closes every contender');
 SELECT is(close_period('2024-01-01 11:06:00+00'), 0, 'and its retry none');
+-- a late close, stamped in an interval before the newest: history tells what was closed there
+SELECT is(close_period('2024-01-01 10:58:00+00'), 0,
+          'a late close in an earlier interval where every contender was closed closes none');
+SELECT is(close_period('2024-01-01 09:30:00+00'), 3, 'a late close in an interval nobody was closed in closes all');
+SELECT is(close_period('2024-01-01 09:31:00+00'), 0, 'and its retry none');
 SELECT is(tests.check_both_paths('2024-01-01 11:30:00+00'), '{}'::text[], 'the state followed every close');
 
 SELECT * FROM finish();
