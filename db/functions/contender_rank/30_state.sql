@@ -93,8 +93,12 @@ SET search_path = pg_catalog, pg_temp
 SET work_mem = '64MB'
 -- hash joins whatever the statistics say: when they claim an empty history (autovacuum saw the table
 -- between a validator's batches) a nested loop of history against its stamps is quadratic, minutes
--- for a few years of rows; the contenders are picked by = ANY, an index condition, not a join
+-- for a few years of rows. The contenders are picked by = ANY, not a join: an index condition for a
+-- few of them, a hashed filter for thousands; both need the list as a constant, so every call is
+-- planned with its own list (a generic plan would test each history row against the list one
+-- element after another: seconds per 100,000 rows)
 SET enable_nestloop = off
+SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
     v_interval interval;

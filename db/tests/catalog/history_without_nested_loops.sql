@@ -5,13 +5,19 @@
 -- stamps. The functions that run such a join pin hash joins for themselves; this checks that they
 -- do, and that the fold is still exact under such statistics.
 BEGIN;
-SELECT plan(3);
+SELECT plan(4);
 
 SELECT is(ARRAY(SELECT p.oid::regproc::text FROM pg_proc p
                 WHERE p.oid IN ('contender_rank.recompute_own_state'::regproc,
                                 'contender_rank.stale_nodes_settle'::regproc)
                   AND NOT coalesce(p.proconfig @> ARRAY['enable_nestloop=off'], false)),
           '{}'::text[], 'recompute_own_state and stale_nodes_settle run with enable_nestloop = off');
+
+-- its contenders are picked by = ANY over the list it is given: planned with the list as a constant,
+-- a hashed filter over a large history instead of a linear search of the list for every row
+SELECT ok(coalesce((SELECT p.proconfig @> ARRAY['plan_cache_mode=force_custom_plan'] FROM pg_proc p
+                    WHERE p.oid = 'contender_rank.recompute_own_state'::regproc), false),
+          'recompute_own_state plans every call with its own list of contenders');
 
 -- statistics that say "no rows" over pages that hold some: rows inserted and deleted in this
 -- transaction, then ANALYZE (which counts neither)
