@@ -40,6 +40,10 @@ from contender_rank.schema import migrate
 SCRIPTS = Path(__file__).resolve().parent / "bench_sql"
 PERIOD = timedelta(minutes=30)
 PERIODS_PER_DAY = int(timedelta(days=1) / PERIOD)
+# the measured appends are stamped one decay interval (ranking_config's default, 1 hour) apart, each
+# in an interval of its own: close_period skips a contender already closed in its interval with no
+# requests since, so a second append in one interval would time that skip instead of a close
+APPEND_STEP = timedelta(hours=1)
 CONCURRENT_CLIENTS = 2
 
 # the targets of issue 4, as (limit, how the measured ratio compares to it)
@@ -163,7 +167,7 @@ def history_end(rounds: int) -> datetime:
     still stamped before now(), so every ranking reads the state, never the window fallback."""
     now = datetime.now(UTC)
     aligned = now - (now - datetime(1970, 1, 1, tzinfo=UTC)) % PERIOD
-    return aligned - PERIOD * (2 * rounds + 1)
+    return aligned - APPEND_STEP * (2 * rounds + 1)
 
 
 SCHEMA_DATA = (
@@ -442,9 +446,14 @@ def measure(scale: Scale, pgbench: Path, dsns: dict[str, str], end: datetime, sa
     stamp = end
     for round_no in range(1, scale.rounds + 1):
         for method in ("close_period", "insert_select"):
-            stamp += PERIOD
+            stamp += APPEND_STEP
             for label, url in dsns.items():
                 seconds, rows = append_period(url, method, stamp)
+                if rows != scale.contenders:
+                    raise RuntimeError(
+                        f"{method} at {stamp.isoformat()} appended {rows} rows to {label}, "
+                        f"not one per contender ({scale.contenders}): that would not time a whole period"
+                    )
                 result.appends.append(AppendRun(label, method, round_no, seconds, rows))
     return {"runs": result, "hot": hot}
 

@@ -743,7 +743,7 @@ COMMENT ON FUNCTION contender_rank.task_contenders(text, timestamptz) IS
 
 -- rank_contenders' order over task_contenders: eligible contenders (capacity > 0, node handshaken),
 -- capacity left first, then rank_value, then contender_id; at most top_x. Inlined into
--- rank_contenders, which calls it with settled as a constant.
+-- rank_contenders when no node is stale.
 CREATE OR REPLACE FUNCTION contender_rank.rank_task(task text, top_x int, as_of timestamptz)
 RETURNS SETOF public.ranked_contender
 LANGUAGE sql STABLE PARALLEL SAFE
