@@ -91,8 +91,10 @@ def test_bench_scale_and_targets(bench_result: dict) -> None:
 def test_bench_counter_updates_are_hot(bench_result: dict) -> None:
     hot = bench_result["hot_updates"]
     assert hot["updates"] > 0
-    # the counters are on no index and contenders keeps 30% of each page free
-    assert hot["hot_updates"] == hot["updates"]
+    # the counters are on no index and contenders keeps 30% of each page free, so a bump stays on its
+    # page; now and then one finds the page still full of versions not yet pruned (when pruning runs
+    # is the server's choice), and an index on a counter would make none HOT
+    assert hot["hot_updates"] >= 0.98 * hot["updates"]
 
 
 def test_bench_drops_its_scratch_databases(admin_dsn: str, bench_result: dict) -> None:

@@ -310,7 +310,12 @@ def previous_release(into: Path) -> Path:
             archive_path = into / "release.tar"
             archive_path.write_bytes(archive.stdout)
             with tarfile.open(archive_path) as tar:
-                tar.extractall(into, filter="data")
+                # the "data" filter where this Python has it (3.11.4 and later; Debian bookworm's
+                # 3.11.2 has not): the archive is this repository's own history either way
+                if hasattr(tarfile, "data_filter"):
+                    tar.extractall(into, filter="data")
+                else:
+                    tar.extractall(into)
             return into
     raise AssertionError(
         f"the previous release ({' or '.join(PREVIOUS_RELEASE)}) is not in this repository's history: "
