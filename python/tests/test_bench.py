@@ -27,34 +27,27 @@ def _numbers(value: object, path: str = "") -> Iterator[tuple[str, float]]:
         yield path, float(value)
 
 
-@pytest.fixture(scope="module")
-def bench_result(admin_dsn: str) -> dict:
+def _bench_json(admin_dsn: str, *arguments: str, timeout: int) -> dict:
+    """``contender-rank bench ARGUMENTS --json`` as a user runs it, on scratch databases of admin_dsn."""
     completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "contender_rank",
-            "bench",
-            "--nodes",
-            "8",
-            "--tasks",
-            "4",
-            "--days",
-            "2",
-            "--rounds",
-            "1",
-            "--duration",
-            "1",
-            "--json",
-        ],
+        [sys.executable, "-m", "contender_rank", "bench", *arguments, "--json"],
         check=False,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         env={**os.environ, "DATABASE_URL": admin_dsn},
     )
     assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout)
+
+
+@pytest.fixture(scope="module")
+def bench_result(admin_dsn: str) -> dict:
+    return _bench_json(
+        admin_dsn,
+        *("--nodes", "8", "--tasks", "4", "--days", "2", "--rounds", "1", "--duration", "1"),
+        timeout=120,
+    )
 
 
 def test_bench_reports_every_figure_positive_and_finite(bench_result: dict) -> None:
@@ -107,17 +100,11 @@ def test_bench_drops_its_scratch_databases(admin_dsn: str, bench_result: dict) -
 
 @pytest.fixture(scope="module")
 def bench_nineteen_result(admin_dsn: str) -> dict:
-    completed = subprocess.run(
-        [sys.executable, "-m", "contender_rank", "bench", "--nineteen", "--nodes", "4", "--tasks", "4"]
-        + ["--days", "1", "--rounds", "1", "--duration", "1", "--json"],
-        check=False,
-        capture_output=True,
-        text=True,
+    return _bench_json(
+        admin_dsn,
+        *("--nineteen", "--nodes", "4", "--tasks", "4", "--days", "1", "--rounds", "1", "--duration", "1"),
         timeout=300,
-        env={**os.environ, "DATABASE_URL": admin_dsn},
     )
-    assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout)
 
 
 def test_bench_nineteen_measures_both_databases_side_by_side(bench_nineteen_result: dict) -> None:
