@@ -120,6 +120,12 @@ SELECT contender_rank.finish_rebuild()
 -- name: recompute_own_state
 SELECT contender_rank.recompute_own_state(%(contender_ids)s::text[])
 
+-- name: analyze_own_tables
+-- the planner's view of contender_rank's own tables from the first ranking on: a fresh adoption
+-- leaves them without statistics until autovacuum comes by, and a session's plans made before then
+-- would be kept for its lifetime (ranking_config, one row, autovacuum never analyzes at all)
+ANALYZE contender_rank.contender_state, contender_rank.stale_nodes, public.ranking_config, public.task_similarity
+
 -- name: count_similarities
 SELECT count(*) AS rows FROM public.task_similarity
 

@@ -423,6 +423,7 @@ def migrate(dsn: str, rebuild: bool = False, progress: Progress | None = None) -
         if rebuild or previous is None or previous["state_shape"] != shape:
             result.history_rows_folded = rebuild_state(conn, say)
             result.state_rebuilt = True
+        conn.execute(queries.get("analyze_own_tables"))
     return result
 
 

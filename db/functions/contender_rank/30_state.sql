@@ -510,7 +510,16 @@ BEGIN
     IF TG_OP = 'UPDATE' THEN
         v_touched := ARRAY(SELECT o.contender_id FROM old_rows o UNION SELECT n.contender_id FROM new_rows n);
     ELSE
-        v_touched := ARRAY(SELECT DISTINCT o.contender_id FROM old_rows o);
+        -- rows too old to move any metric need no recompute (35_retention.sql says why)
+        SELECT contender_rank.deletions_to_recompute(array_agg(d.id), array_agg(d.newest_at), array_agg(d.score_bound))
+        INTO v_touched
+        FROM (SELECT o.contender_id AS id,
+                     max(contender_rank.as_utc(o.expired_at)) FILTER (WHERE isfinite(o.expired_at)) AS newest_at,
+                     max(abs(contender_rank.usable_score(o.period_score))) FILTER (WHERE isfinite(o.expired_at)) AS score_bound
+              FROM old_rows o GROUP BY o.contender_id) d;
+    END IF;
+    IF cardinality(v_touched) = 0 THEN
+        RETURN NULL;
     END IF;
     PERFORM contender_rank.recompute_own_state(v_touched);
     PERFORM contender_rank.mark_stale(v_touched);

@@ -14,6 +14,11 @@ SET search_path = pg_catalog, pg_temp
 -- rows; joined with a few thousand contenders the plan crosses jit_above_cost and every call
 -- would spend seconds JIT-compiling a query that runs in a millisecond
 SET jit = off
+-- one plan per session, made at the first call: left to choose, the plan cache would plan the query
+-- below again at every call (its generic cost, with top_x unknown, exceeds the custom plans'), and
+-- planning it costs about as much as running it. The plan is made again when ANALYZE changes the
+-- statistics of a table it reads
+SET plan_cache_mode = force_generic_plan
 AS $$
 BEGIN
     PERFORM contender_rank.check_ranking_arguments(rank_contenders.task, rank_contenders.top_x, rank_contenders.as_of);

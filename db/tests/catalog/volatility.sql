@@ -13,13 +13,14 @@ WHERE p.pronamespace IN ('contender_rank'::regnamespace, 'public'::regnamespace)
 SELECT set_eq($$SELECT name FROM volatilities WHERE volatility = 'i'$$,
               ARRAY['contender_rank.as_utc', 'contender_rank.usable_score', 'contender_rank.interval_mean', 'contender_rank.decayed',
                     'contender_rank.scaled', 'contender_rank.rank_value', 'contender_rank.period_score',
-                    'contender_rank.check_ranking_arguments', 'contender_rank.check_settings'],
+                    'contender_rank.check_ranking_arguments', 'contender_rank.check_settings',
+                    'contender_rank.negligible_deletion', 'contender_rank.expired_before'],
               'IMMUTABLE: the arithmetic and the argument checks (they depend on their arguments alone)');
 SELECT set_eq($$SELECT name FROM volatilities WHERE volatility = 's'$$,
               ARRAY['contender_rank.interval_index', 'contender_rank.own_metrics_window',
                     'contender_rank.similar_metrics_window', 'contender_rank.task_contenders_window',
                     'contender_rank.rank_contenders_window', 'contender_rank.stale_similar', 'contender_rank.task_contenders',
-                    'contender_rank.rank_task',
+                    'contender_rank.rank_task', 'contender_rank.deletions_to_recompute',
                     'contender_rank.layout', 'public.rank_contenders', 'public.explain_ranking', 'public.ranking_status'],
               'STABLE: what only reads, the API''s ranking, explain and status among them');
 SELECT set_eq($$SELECT name FROM volatilities WHERE volatility = 'v'$$,
