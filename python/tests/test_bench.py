@@ -127,8 +127,15 @@ def test_bench_nineteen_measures_both_databases_side_by_side(bench_nineteen_resu
         during = result["selection_during_refresh"][label]
         assert during["calls"] > 0 and during["lock_waits"] >= 0
         assert result["hot_updates"][label]["updates"] > 0
+    # the query path measured period by period from adoption, with no manual VACUUM or ANALYZE, and
+    # once more after one, labelled apart
+    assert len(result["spread"]["query_path_per_period"]) == result["scale"]["rounds"] == 1
+    assert set(medians["query_path_latency_ms_vacuumed"]) == {"plain", "adopted"}
+    assert {run["round"] for run in result["runs"]["query_path_vacuumed"]} == {2}
     names = [target["name"] for target in result["targets"]]
-    assert len(names) == 4 and any("refresh" in name for name in names)
+    assert len(names) == 5
+    assert [name for name in names if "no manual VACUUM" in name and "query node" in name]
+    assert any("refresh" in name for name in names) and any("retention" in name for name in names)
     assert result["all_passed"] is all(target["passed"] for target in result["targets"])
     assert result["judged"] is False  # 16 contenders: shown, not judged
 
