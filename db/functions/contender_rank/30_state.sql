@@ -132,7 +132,8 @@ BEGIN
         SELECT h.contender_id COLLATE "C" AS contender_id, st.k, max(h.task) AS task,
                sum(contender_rank.usable_score(h.period_score)) AS score_sum,
                count(*) AS row_count,
-               max(st.at) AS newest_at
+               max(st.at) AS newest_at,
+               max(abs(contender_rank.usable_score(h.period_score))) AS score_bound  -- 35_retention.sql
         FROM history h
         JOIN stamps st ON st.expired_at = h.expired_at
         GROUP BY 1, 2
@@ -150,6 +151,7 @@ BEGIN
                sum(w.score_sum) FILTER (WHERE w.k = w.last_k) AS own_interval_sum,
                sum(w.row_count) FILTER (WHERE w.k = w.last_k) AS own_interval_rows,
                max(w.newest_at) AS own_newest_at,
+               max(w.score_bound) AS own_score_bound,
                max(w.task) COLLATE "C" AS task
         FROM with_newest w
         GROUP BY w.contender_id
@@ -159,7 +161,7 @@ BEGIN
     cleared AS (
         UPDATE contender_rank.contender_state s
         SET own_interval = NULL, own_base = NULL, own_interval_sum = NULL, own_interval_rows = NULL,
-            own_newest_at = NULL
+            own_newest_at = NULL, own_score_bound = NULL
         WHERE s.contender_id = ANY (v_ids)
           AND s.own_interval IS NOT NULL
           AND s.contender_id NOT IN (SELECT f.contender_id FROM folded f)
@@ -175,15 +177,16 @@ BEGIN
     -- a new row goes in task order (its history's task; the settle writes the current one), next to
     -- the rows of its task (see contender_state's fillfactor)
     INSERT INTO contender_rank.contender_state AS s
-        (contender_id, own_interval, own_base, own_interval_sum, own_interval_rows, own_newest_at, task)
+        (contender_id, own_interval, own_base, own_interval_sum, own_interval_rows, own_newest_at, task,
+         own_score_bound)
     SELECT f.contender_id, f.own_interval, f.own_base, f.own_interval_sum, f.own_interval_rows, f.own_newest_at,
-           f.task
+           f.task, f.own_score_bound
     FROM folded f
     ORDER BY f.task, f.contender_id
     ON CONFLICT ON CONSTRAINT contender_state_pkey DO UPDATE
     SET own_interval = EXCLUDED.own_interval, own_base = EXCLUDED.own_base,
         own_interval_sum = EXCLUDED.own_interval_sum, own_interval_rows = EXCLUDED.own_interval_rows,
-        own_newest_at = EXCLUDED.own_newest_at;
+        own_newest_at = EXCLUDED.own_newest_at, own_score_bound = EXCLUDED.own_score_bound;
 END;
 $$;
 
@@ -429,7 +432,8 @@ BEGIN
                max(st.k) AS last_k,
                sum(contender_rank.usable_score(n.period_score)) AS score_sum,
                count(*) AS row_count,
-               max(st.at) AS newest_at
+               max(st.at) AS newest_at,
+               max(abs(contender_rank.usable_score(n.period_score))) AS score_bound  -- 35_retention.sql
         FROM new_rows n
         JOIN stamps st ON st.expired_at = n.expired_at
         GROUP BY n.contender_id
@@ -458,15 +462,18 @@ BEGIN
                                      THEN s.own_interval_rows + b.row_count
                                      ELSE b.row_count END,
             own_interval = b.first_k,
-            own_newest_at = greatest(s.own_newest_at, b.newest_at)
+            own_newest_at = greatest(s.own_newest_at, b.newest_at),
+            own_score_bound = CASE WHEN s.own_interval IS NULL THEN b.score_bound
+                                   WHEN s.own_score_bound IS NOT NULL THEN greatest(s.own_score_bound, b.score_bound)
+                              END
         FROM batch b
         WHERE s.contender_id = b.contender_id
           AND b.contender_id NOT IN (SELECT l.contender_id FROM late l)
     ),
     added AS (
         INSERT INTO contender_rank.contender_state
-            (contender_id, own_interval, own_base, own_interval_sum, own_interval_rows, own_newest_at)
-        SELECT b.contender_id, b.first_k, 0, b.score_sum, b.row_count, b.newest_at
+            (contender_id, own_interval, own_base, own_interval_sum, own_interval_rows, own_newest_at, own_score_bound)
+        SELECT b.contender_id, b.first_k, 0, b.score_sum, b.row_count, b.newest_at, b.score_bound
         FROM batch b
         WHERE b.contender_id NOT IN (SELECT l.contender_id FROM late l)
           AND NOT EXISTS (SELECT FROM contender_rank.contender_state s WHERE s.contender_id = b.contender_id)

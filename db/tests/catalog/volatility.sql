@@ -14,7 +14,7 @@ SELECT set_eq($$SELECT name FROM volatilities WHERE volatility = 'i'$$,
               ARRAY['contender_rank.as_utc', 'contender_rank.usable_score', 'contender_rank.interval_mean', 'contender_rank.decayed',
                     'contender_rank.scaled', 'contender_rank.rank_value', 'contender_rank.period_score',
                     'contender_rank.check_ranking_arguments', 'contender_rank.check_settings',
-                    'contender_rank.negligible_deletion', 'contender_rank.expired_before'],
+                    'contender_rank.negligible_deletion'],
               'IMMUTABLE: the arithmetic and the argument checks (they depend on their arguments alone)');
 SELECT set_eq($$SELECT name FROM volatilities WHERE volatility = 's'$$,
               ARRAY['contender_rank.interval_index', 'contender_rank.own_metrics_window',
