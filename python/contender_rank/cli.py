@@ -1,9 +1,11 @@
 """``python -m contender_rank`` / ``contender-rank``: one entry point, a command per job.
 
-Operator commands (``commands.py``) work on the database the user names; developer tools (``demo``,
-``bench``, ``simulate``) create throwaway databases of their own and never touch the user's. Each
-command module exposes ``register(subparsers)``, adding its commands with a ``handler`` default that
-takes the parsed arguments and returns an exit code. Expected failures raise ``CliError`` (or a
+Operator commands (``commands.py``) work on the database the user names. The lab's tools (``demo``,
+``bench``, ``simulate``: the package contender-rank-lab, in lab/) create throwaway databases of their
+own and never touch the user's; they join this CLI through the entry-point group
+``contender_rank.tools`` when the lab is installed, and without it their names say how to install it.
+Each command module exposes ``register(subparsers)``, adding its commands with a ``handler`` default
+that takes the parsed arguments and returns an exit code. Expected failures raise ``CliError`` (or a
 typed API error) and are printed as one line, never as a traceback, with any password redacted.
 """
 
@@ -14,17 +16,26 @@ import importlib
 import sys
 from collections.abc import Sequence
 from datetime import datetime
+from importlib.metadata import EntryPoint, entry_points
 from typing import NoReturn
 
 import psycopg
 
 from contender_rank import __version__
-from contender_rank.databases import redacted
-from contender_rank.embedded import EmbeddedPostgresError
 from contender_rank.errors import ContenderRankError
+from contender_rank_lab.databases import redacted
+from contender_rank_lab.embedded import EmbeddedPostgresError
 
 OPERATOR_COMMANDS = "contender_rank.commands"
-DEVELOPER_TOOLS: tuple[str, ...] = ("contender_rank.demo", "contender_rank.bench", "contender_rank.simulate")
+TOOLS_GROUP = "contender_rank.tools"
+# the lab's commands, in the order the help lists them; named here so that, without the lab, they
+# say how to install it instead of argparse's "invalid choice"
+LAB_TOOLS: tuple[str, ...] = ("demo", "bench", "simulate")
+LAB_HOW = "from a checkout, ./run.sh installs it into .venv (or: pip install ./lab)"
+LAB_INSTALL = (
+    f"it is part of the lab (the package contender-rank-lab, in lab/ of the repository), which is not "
+    f"installed here; {LAB_HOW}"
+)
 DSN_HELP = "PostgreSQL connection string (default: $DATABASE_URL); accepted before or after the command"
 
 
@@ -91,6 +102,15 @@ def _accept_dsn_everywhere(parser: argparse.ArgumentParser) -> None:
                 _accept_dsn_everywhere(sub)
 
 
+def _commands(parser: argparse.ArgumentParser) -> set[str]:
+    return {
+        name
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name in action.choices
+    }
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="contender-rank",
@@ -111,22 +131,51 @@ def build_parser() -> argparse.ArgumentParser:
     before = len(subparsers._choices_actions)
     importlib.import_module(OPERATOR_COMMANDS).register(subparsers)
     operators = [action.dest for action in subparsers._choices_actions[before:]]
-    for name in DEVELOPER_TOOLS:
-        importlib.import_module(name).register(subparsers)
+    for tool in lab_tools():
+        tool.load().register(subparsers)
     tools = [action.dest for action in subparsers._choices_actions if action.dest not in operators]
+    lab = (
+        "the lab's tools (throwaway databases of their own; never touch yours):\n"
+        + _listing(subparsers, tools)
+        if tools
+        else f"the lab's tools ({', '.join(LAB_TOOLS)}): not installed; {LAB_HOW}"
+    )
     parser.epilog = (
         "operator commands (on the database in --dsn or $DATABASE_URL):\n"
         + _listing(subparsers, operators)
-        + "\n\ndeveloper tools (throwaway databases of their own; never touch yours):\n"
-        + _listing(subparsers, tools)
+        + "\n\n"
+        + lab
         + "\n\nCOMMAND --help shows a command's options."
     )
     _accept_dsn_everywhere(parser)
     return parser
 
 
+def lab_tools() -> list[EntryPoint]:
+    """The lab's commands installed in this environment, in LAB_TOOLS order (then any others)."""
+    found = {tool.name: tool for tool in entry_points(group=TOOLS_GROUP)}
+    order = [name for name in LAB_TOOLS if name in found] + sorted(set(found) - set(LAB_TOOLS))
+    return [found[name] for name in order]
+
+
+def _command_name(argv: Sequence[str]) -> str | None:
+    """The command in ``argv``: its first word that is neither an option nor --dsn's value."""
+    words = iter(argv)
+    for word in words:
+        if word == "--dsn":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser()
+    command = _command_name(argv)
+    if command in LAB_TOOLS and command not in _commands(parser):
+        print(f"contender-rank: {command}: {LAB_INSTALL}", file=sys.stderr)
+        return 2
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()

@@ -256,10 +256,10 @@ def test_validator_example_migrates_nineteens_database_once_it_is_healthy(valida
     assert set(services) == {"postgresql", "contender_rank_migrate"}
     database, migrate = services["postgresql"], services["contender_rank_migrate"]
     assert (
-        "../python/contender_rank/nineteen/schema.sql:/docker-entrypoint-initdb.d/10-nineteen-schema.sql:ro"
+        "../lab/contender_rank_lab/nineteen/schema.sql:/docker-entrypoint-initdb.d/10-nineteen-schema.sql:ro"
         in (database["volumes"])
     )
-    assert (REPOSITORY / "python/contender_rank/nineteen/schema.sql").is_file()
+    assert (REPOSITORY / "lab/contender_rank_lab/nineteen/schema.sql").is_file()
     assert migrate["image"] == "contender-rank:latest" and migrate["command"] == ["migrate"]
     assert build_of(REPOSITORY / "docker" / "compose.validator.yml", migrate)[1] == REPOSITORY / "Dockerfile"
     assert migrate["depends_on"] == {"postgresql": {"condition": "service_healthy"}}

@@ -20,11 +20,12 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from contender_rank import LayoutError, api, nineteen
-from contender_rank.databases import create_database, drop_database, new_database_name
-from contender_rank.embedded import EmbeddedPostgres, find_bin_dir
-from contender_rank.nineteen.replay import Contender, Node, Validator, connect
+from contender_rank import LayoutError, api
 from contender_rank.schema import ROLES, migrate, sql_dir, uninstall
+from contender_rank_lab import nineteen
+from contender_rank_lab.databases import create_database, drop_database, new_database_name
+from contender_rank_lab.embedded import EmbeddedPostgres, find_bin_dir
+from contender_rank_lab.nineteen.replay import Contender, Node, Validator, connect
 from model_checks import assert_matches_model, fetch, micros, world_of
 from ranking_model import rank
 
@@ -327,7 +328,7 @@ OLD_RELEASE_SCRIPT = """
 import json, sys
 import psycopg
 from contender_rank.schema import migrate
-from contender_rank.scenario import rank_scenario, seed_scenario
+from contender_rank_lab.scenario import rank_scenario, seed_scenario
 migrate(sys.argv[1])
 with psycopg.connect(sys.argv[1], autocommit=True) as conn:
     result = rank_scenario(conn, seed_scenario(conn))

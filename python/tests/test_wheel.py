@@ -50,6 +50,6 @@ def test_wheel_ships_every_migration_function_and_the_privileges(tmp_path: Path)
     # and the statements the package sends, which live beside its modules
     assert {
         "contender_rank/queries.sql",
-        "contender_rank/nineteen/schema.sql",
-        "contender_rank/nineteen/statements.sql",
+        "contender_rank_lab/nineteen/schema.sql",
+        "contender_rank_lab/nineteen/statements.sql",
     } <= names

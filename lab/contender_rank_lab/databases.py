@@ -21,7 +21,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from contender_rank.embedded import EmbeddedPostgres, exit_on_signal
+from contender_rank_lab.embedded import EmbeddedPostgres, exit_on_signal
 
 Layout = Literal["standalone", "adopted"]
 _OWN_DATABASE = re.compile(r"^contender_rank_[a-z0-9_]+$")
@@ -95,8 +95,8 @@ def drop_database(admin_dsn: str, name: str) -> None:
 def prepare(dsn: str, layout: Layout | None) -> None:
     """Make the empty database at ``dsn`` a contender_rank database of ``layout`` (None: leave it empty):
     standalone: migrated; adopted: nineteen's tables created, then migrated (adopted)."""
-    from contender_rank import nineteen
     from contender_rank.schema import migrate
+    from contender_rank_lab import nineteen
 
     if layout == "adopted":
         nineteen.create_tables(dsn)
@@ -130,4 +130,4 @@ if __name__ == "__main__":
         for name, value in pg_environment(sys.argv[2]).items():
             print(f"export {name}={shlex.quote(value)}")
     else:
-        sys.exit("usage: python -m contender_rank.databases pgenv DSN")
+        sys.exit("usage: python -m contender_rank_lab.databases pgenv DSN")

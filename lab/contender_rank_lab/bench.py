@@ -33,9 +33,9 @@ import psycopg
 from psycopg.rows import class_row, dict_row
 
 from contender_rank.cli import CliError, positive_int
-from contender_rank.databases import create_database, drop_database, given_dsn, new_database_name, server
-from contender_rank.embedded import EmbeddedPostgresError, find_bin_dir
 from contender_rank.schema import migrate
+from contender_rank_lab.databases import create_database, drop_database, given_dsn, new_database_name, server
+from contender_rank_lab.embedded import EmbeddedPostgresError, find_bin_dir
 
 SCRIPTS = Path(__file__).resolve().parent / "bench_sql"
 PERIOD = timedelta(minutes=30)
@@ -114,7 +114,7 @@ class Scale:
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    from contender_rank import bench_nineteen
+    from contender_rank_lab import bench_nineteen
 
     pgbench = find_pgbench()
     dsn = given_dsn(getattr(args, "dsn", None))

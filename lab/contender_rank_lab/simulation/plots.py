@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from contender_rank.simulation.runner import STRATEGIES, SeedsResult
-from contender_rank.simulation.stats import Summary
+from contender_rank_lab.simulation.runner import STRATEGIES, SeedsResult
+from contender_rank_lab.simulation.stats import Summary
 
 _STYLE = {
     "load_balance": {"color": "#7f7f7f", "linestyle": "--"},

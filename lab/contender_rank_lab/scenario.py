@@ -24,8 +24,8 @@ from psycopg.rows import dict_row
 
 from contender_rank import queries
 from contender_rank.api import close_period, get_config, rank_contenders, set_similarity
-from contender_rank.databases import scratch_database
 from contender_rank.models import RankedContender, RankingConfig
+from contender_rank_lab.databases import scratch_database
 
 SIMILAR_TASK = "chat-llama-3-2-3b"
 BASE_TASKS: tuple[str, ...] = (SIMILAR_TASK, "chat-llama-3-1-8b", "chat-llama-3-1-70b")
