@@ -49,7 +49,8 @@ for name in ["contender_rank", "contender_rank_lab", "psycopg", "psycopg_pool", 
     module = importlib.import_module(name)
     if name.startswith("contender_rank") and here not in Path(module.__file__).resolve().parents:
         sys.exit(1)
-if not any(tool.name == "demo" for tool in entry_points(group="contender_rank.tools")):
+tools = entry_points(group="contender_rank.tools")
+if "demo" not in tools.names or not all(hasattr(tool.load(), "register") for tool in tools):
     sys.exit(1)
 PY
 }

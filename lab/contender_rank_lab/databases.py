@@ -7,7 +7,6 @@ nothing here can drop a database it did not create.
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import signal
@@ -33,17 +32,6 @@ _PGENV = {
     "dbname": "PGDATABASE",
     "sslmode": "PGSSLMODE",
 }
-
-
-def given_dsn(dsn: str | None = None) -> str | None:
-    """The database the user named: ``dsn`` (from ``--dsn``), else ``$DATABASE_URL``, else None."""
-    return dsn or os.environ.get("DATABASE_URL") or None
-
-
-def redacted(text: str) -> str:
-    """``text`` with every password in a connection string replaced by ``***``."""
-    text = re.sub(r"(\w[\w+.-]*://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
-    return re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", text, flags=re.IGNORECASE)
 
 
 @contextmanager

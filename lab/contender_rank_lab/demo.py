@@ -16,7 +16,7 @@ from typing import Any
 
 import psycopg
 
-from contender_rank.cli import CliError
+from contender_rank.arguments import CliError, given_dsn
 from contender_rank.commands import (
     RANK_HEADERS,
     explain_table,
@@ -25,7 +25,7 @@ from contender_rank.commands import (
     rank_rows,
     render_table,
 )
-from contender_rank_lab.databases import given_dsn, server
+from contender_rank_lab.databases import server
 from contender_rank_lab.nineteen.scenario import NineteenResult
 from contender_rank_lab.scenario import (
     BASE_TASKS,

@@ -23,10 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from contender_rank.arguments import CliError
+
 SERVER_USER = "postgres"
 
 
-class EmbeddedPostgresError(RuntimeError):
+class EmbeddedPostgresError(CliError, RuntimeError):
     """The throwaway cluster could not be created or started."""
 
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
-from contender_rank.cli import CliError
-from contender_rank_lab.databases import given_dsn, server
+from contender_rank.arguments import CliError, given_dsn
+from contender_rank_lab.databases import server
 from contender_rank_lab.simulation import stats
 from contender_rank_lab.simulation.plots import (
     MatplotlibMissing,

@@ -12,21 +12,17 @@ typed API error) and are printed as one line, never as a traceback, with any pas
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
-from datetime import datetime
 from importlib.metadata import EntryPoint, entry_points
 from typing import NoReturn
 
 import psycopg
 
-from contender_rank import __version__
+from contender_rank import __version__, commands
+from contender_rank.arguments import CliError, redacted
 from contender_rank.errors import ContenderRankError
-from contender_rank_lab.databases import redacted
-from contender_rank_lab.embedded import EmbeddedPostgresError
 
-OPERATOR_COMMANDS = "contender_rank.commands"
 TOOLS_GROUP = "contender_rank.tools"
 # the lab's commands, in the order the help lists them; named here so that, without the lab, they
 # say how to install it instead of argparse's "invalid choice"
@@ -37,46 +33,6 @@ LAB_INSTALL = (
     f"installed here; {LAB_HOW}"
 )
 DSN_HELP = "PostgreSQL connection string (default: $DATABASE_URL); accepted before or after the command"
-
-
-class CliError(Exception):
-    """An expected failure: printed as one line, exit status 2."""
-
-
-# -- argument types shared by every command -----------------------------------------------------------
-
-
-def parse_timestamp(text: str) -> datetime:
-    """An ISO 8601 time with a UTC offset: a naive time would be read in the server's TimeZone."""
-    example = "e.g. 2025-01-01T05:00:00+00:00 or 2025-01-01T05:00:00Z"
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        message = f"{text!r} is not an ISO 8601 time with a UTC offset, {example}"
-        raise argparse.ArgumentTypeError(message) from None
-    if value.tzinfo is None:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} has no time zone: it would be read in the server's TimeZone; "
-            f"add a UTC offset, {example}"
-        )
-    return value
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}")
-    return value
-
-
-def number(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -129,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="contender-rank",
     )
     before = len(subparsers._choices_actions)
-    importlib.import_module(OPERATOR_COMMANDS).register(subparsers)
+    commands.register(subparsers)
     operators = [action.dest for action in subparsers._choices_actions[before:]]
     for tool in lab_tools():
         tool.load().register(subparsers)
@@ -182,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return int(args.handler(args) or 0)
-    except (CliError, ContenderRankError, EmbeddedPostgresError) as error:
+    except (CliError, ContenderRankError) as error:
         print(f"contender-rank: {redacted(str(error))}", file=sys.stderr)
         return 2
     except psycopg.OperationalError as error:

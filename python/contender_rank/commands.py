@@ -19,10 +19,9 @@ from typing import Any
 import psycopg
 
 from contender_rank import api, queries
-from contender_rank.cli import CliError, number, parse_timestamp, positive_int
+from contender_rank.arguments import CliError, given_dsn, number, parse_timestamp, positive_int
 from contender_rank.models import ExplainedContender, RankedContender, RankingConfig, RankingStatus
 from contender_rank.schema import ROLES, MigrateResult, migrate, uninstall
-from contender_rank_lab.databases import given_dsn
 
 _JSON_HELP = "print stable JSON instead of a table"
 
