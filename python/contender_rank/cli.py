@@ -91,10 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
         tool.load().register(subparsers)
     tools = [action.dest for action in subparsers._choices_actions if action.dest not in operators]
     lab = (
-        "the lab's tools (throwaway databases of their own; never touch yours):\n"
+        "developer tools, from the lab (throwaway databases of their own; never touch yours):\n"
         + _listing(subparsers, tools)
         if tools
-        else f"the lab's tools ({', '.join(LAB_TOOLS)}): not installed; {LAB_HOW}"
+        else f"developer tools ({', '.join(LAB_TOOLS)}): the lab is not installed; {LAB_HOW}"
     )
     parser.epilog = (
         "operator commands (on the database in --dsn or $DATABASE_URL):\n"

@@ -15,7 +15,7 @@ def test_the_installed_lab_adds_its_tools_in_order(capsys: pytest.CaptureFixture
         cli.main(["--help"])
     assert raised.value.code == 0
     out = capsys.readouterr().out
-    assert "the lab's tools" in out
+    assert "developer tools, from the lab" in out
     for name in ("demo", "bench", "simulate"):
         assert f"\n  {name} " in out
 
@@ -47,7 +47,7 @@ def test_without_the_lab_the_help_says_how_to_install_it(
     with pytest.raises(SystemExit):
         cli.main(["--help"])
     out = capsys.readouterr().out
-    assert "the lab's tools (demo, bench, simulate): not installed" in out
+    assert "developer tools (demo, bench, simulate): the lab is not installed" in out
     assert "\n  migrate " in out  # the operator commands are all there
 
 
