@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 
 status=0
 echo "== ruff (check, format --check)"
-.venv/bin/ruff check python || status=1
-.venv/bin/ruff format --check python || status=1
+.venv/bin/ruff check python lab || status=1
+.venv/bin/ruff format --check python lab || status=1
 
 scripts/pgtap.sh standalone || status=1
 scripts/pgtap.sh adopted || status=1
