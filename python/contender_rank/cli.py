@@ -12,6 +12,9 @@ typed API error) and are printed as one line, never as a traceback, with any pas
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from importlib.metadata import EntryPoint, entry_points
@@ -126,13 +129,74 @@ def _command_name(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        status = _main(sys.argv[1:] if argv is None else list(argv))
+        # a reader that went away (`contender-rank rank ... | head`) is heard here, not at exit
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        # the reader has what it wanted; the rest of the output goes nowhere, and the interpreter's
+        # own flush at exit must not fail on the closed pipe again
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
+
+
+def values_that_look_like_options(argv: Sequence[str], parser: argparse.ArgumentParser) -> list[str]:
+    """``argv`` with ``--option VALUE`` written ``--option=VALUE`` where VALUE starts with a dash and
+    is no option of ours: argparse would take ``--decay-interval -1h`` for two options and answer
+    "expected one argument" instead of the database's word on a negative interval."""
+    takes_value, every_option = _option_strings(parser)
+    result: list[str] = []
+    words = list(argv)
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word == "--":
+            result += words[index:]
+            break
+        following = words[index + 1] if index + 1 < len(words) else None
+        if (
+            word in takes_value
+            and following is not None
+            and following.startswith("-")
+            and following != "--"
+            and following.partition("=")[0] not in every_option
+        ):
+            result.append(f"{word}={following}")
+            index += 2
+            continue
+        result.append(word)
+        index += 1
+    return result
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> tuple[set[str], set[str]]:
+    """The long options that take one value, and every option string, of the parser and its commands."""
+    takes_value: set[str] = set()
+    every_option: set[str] = set()
+    parsers, seen = [parser], set()
+    while parsers:
+        current = parsers.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        for action in current._actions:
+            every_option.update(action.option_strings)
+            if isinstance(action, argparse._StoreAction) and action.nargs is None:
+                takes_value.update(option for option in action.option_strings if option.startswith("--"))
+            if isinstance(action, argparse._SubParsersAction):
+                parsers.extend(action.choices.values())
+    return takes_value, every_option
+
+
+def _main(argv: list[str]) -> int:
     parser = build_parser()
     command = _command_name(argv)
     if command in LAB_TOOLS and command not in _commands(parser):
         print(f"contender-rank: {command}: {LAB_INSTALL}", file=sys.stderr)
         return 2
-    args = parser.parse_args(argv)
+    args = parser.parse_args(values_that_look_like_options(argv, parser))
     if args.command is None:
         parser.print_help()
         return 0
