@@ -33,7 +33,8 @@ def require_matplotlib() -> Any:
         import matplotlib
     except ImportError as error:
         raise MatplotlibMissing(
-            "plots need matplotlib: pip install 'contender-rank[plot]' (or leave out --plot/--sweep-plot)"
+            "plots need matplotlib, which the lab requires: pip install ./lab from a checkout, or "
+            "pip install matplotlib (or leave out --plot/--sweep-plot)"
         ) from error
     matplotlib.use("Agg")  # files only: no display needed
     import matplotlib.pyplot as plt
