@@ -121,7 +121,9 @@ step build-package-and-tests "${compose_test[@]}" build "${parallel[@]}" migrate
 step up "${compose[@]}" up -d
 
 # what `up` started: db, migrate and the demo; the tests service only when asked for (profile test)
-started=$("${compose[@]}" ps -a --services | sort | tr '\n' ' ')
+# (asked of the engine: `ps --services` lists every service in the file, whichever ran)
+started=$(docker ps -a --filter "label=com.docker.compose.project=$project" \
+    --format '{{.Label "com.docker.compose.service"}}' | sort -u | tr '\n' ' ')
 [ "$started" = "db demo migrate " ] || fail "up started [$started], not [db demo migrate ]"
 say "up started: $started"
 # shellcheck disable=SC2016  # the SQL's quotes, not the shell's
