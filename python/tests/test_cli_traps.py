@@ -43,18 +43,23 @@ def scenario(conn: psycopg.Connection) -> Scenario:
 def test_a_reader_that_goes_away_ends_the_output_without_a_traceback(
     dsn: str, scenario: Scenario, command: list[str]
 ) -> None:
-    # the read end closed before the command writes (it connects first): every write meets EPIPE
-    process = subprocess.Popen(
-        [sys.executable, "-m", "contender_rank", "--dsn", dsn, *command],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=dict(os.environ),
-    )
-    assert process.stdout is not None and process.stderr is not None
-    process.stdout.close()
-    err = process.stderr.read().decode()
-    assert process.wait(timeout=120) == 128 + signal.SIGPIPE
-    assert err == ""
+    # a pipe whose read end is closed before the command starts: every write meets EPIPE, as when
+    # `head` has read its lines and gone
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "contender_rank", "--dsn", dsn, *command],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            env=dict(os.environ),
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 128 + signal.SIGPIPE
+    assert result.stderr.decode() == ""
 
 
 def test_the_whole_output_still_arrives_when_the_reader_stays(dsn: str, scenario: Scenario) -> None:
