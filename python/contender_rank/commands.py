@@ -291,7 +291,12 @@ def migrate_report(result: MigrateResult) -> list[str]:
     }
     lines = [
         f"layout: {layout[result.layout]}",
-        f"migrations applied: {', '.join(result.migrations_applied) or 'none (already up to date)'}",
+        (
+            f"installed from the current schema ({', '.join(result.schema_applied)}); migrations recorded as "
+            f"applied: {', '.join(result.migrations_recorded)}"
+            if result.schema_applied
+            else f"migrations applied: {', '.join(result.migrations_applied) or 'none (already up to date)'}"
+        ),
         f"functions: {result.functions_applied} files applied"
         + (
             f"; dropped, no file defines them any more: {', '.join(result.functions_dropped)}"

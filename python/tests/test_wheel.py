@@ -34,6 +34,7 @@ def test_wheel_ships_every_migration_function_and_the_privileges(tmp_path: Path)
     names = set(zipfile.ZipFile(wheel).namelist())
 
     shipped = [
+        *(db / "schema").glob("*.sql"),
         *(db / "migrations").glob("*.sql"),
         *(db / "functions").rglob("*.sql"),
         db / "privileges.sql",
