@@ -32,7 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         subparsers,
         "migrate",
         "install or upgrade contender_rank in the database (idempotent)",
-        "Applies the migrations and every SQL function in one transaction: all or nothing. On a "
+        "Installs the current schema (a first installation) or applies the pending migrations (an "
+        "upgrade), then every SQL function, in one transaction: all or nothing. On a "
         "database holding nineteen's nodes, contenders and contenders_history it installs beside "
         "them (adoption); on an empty one it creates its own.",
     )
