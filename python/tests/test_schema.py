@@ -73,26 +73,28 @@ def table_checksums(dsn: str) -> dict[str, str]:
 
 
 def table_rows(dsn: str) -> str:
-    """Every row of every table in public and contender_rank, less its timestamps, one line a row in a
-    fixed order; yoyo's log of who ran what when is left out."""
+    """Every row of every table in public and contender_rank, one line a row in a fixed order, less
+    what differs between two databases built alike: timestamps, object ids, and yoyo's log of who ran
+    what when."""
     lines = []
     with psycopg.connect(dsn, autocommit=True) as conn:
         tables = conn.execute(
             "SELECT c.oid::regclass::text,"
             "       ARRAY(SELECT a.attname::text FROM pg_attribute a"
             "             WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
-            "               AND a.atttypid IN ('timestamp'::regtype, 'timestamptz'::regtype))"
+            "               AND a.atttypid IN ('timestamp'::regtype, 'timestamptz'::regtype, 'oid'::regtype,"
+            "                                  'oid[]'::regtype, 'regclass'::regtype, 'regclass[]'::regtype))"
             " FROM pg_class c"
             " WHERE c.relnamespace IN ('public'::regnamespace, 'contender_rank'::regnamespace)"
             "   AND c.relkind IN ('r', 'p') AND c.relname <> '_yoyo_log'"
             " ORDER BY 1"
         ).fetchall()
-        for table, timestamps in tables:
+        for table, varying in tables:
             rows = conn.execute(
                 sql.SQL("SELECT (to_jsonb(t) - %(drop)s::text[])::text AS r FROM {} t ORDER BY 1").format(
                     sql.SQL(table)
                 ),
-                {"drop": timestamps},
+                {"drop": varying},
             ).fetchall()
             lines += [f"{table}: {row[0]}" for row in rows]
     return "\n".join(lines)
