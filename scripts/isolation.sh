@@ -18,10 +18,17 @@ case "$layout" in
     *) echo "unknown layout '$layout': use standalone or adopted" >&2; exit 2 ;;
 esac
 
-regress=${PG_ISOLATION_REGRESS:-$(pg_config --pkglibdir 2>/dev/null)/pgxs/src/test/isolation/pg_isolation_regress}
+# the server's own major version first (Debian's layout), then wherever pg_config says
+major=$(psql -X -A -t -q "$DATABASE_URL" -c "SELECT current_setting('server_version_num')::int / 10000")
+regress=${PG_ISOLATION_REGRESS:-}
+for candidate in "/usr/lib/postgresql/$major/lib" "$(pg_config --pkglibdir 2>/dev/null || true)"; do
+    if [ -z "$regress" ] && [ -x "$candidate/pgxs/src/test/isolation/pg_isolation_regress" ]; then
+        regress=$candidate/pgxs/src/test/isolation/pg_isolation_regress
+    fi
+done
 if [ ! -x "$regress" ]; then
-    echo "pg_isolation_regress not found at $regress: install PostgreSQL's client package (postgresql-client-15)" \
-         "or set PG_ISOLATION_REGRESS" >&2
+    echo "pg_isolation_regress not found: install PostgreSQL's client package (postgresql-client-$major)" \
+         "or set PG_ISOLATION_REGRESS to it" >&2
     exit 2
 fi
 
