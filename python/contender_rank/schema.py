@@ -300,11 +300,10 @@ def _build_tables(conn: psycopg.Connection[Any], layout: str, fresh: bool, resul
         if migration_layout(Path(migration.path)) in (None, layout)
     ]
     if fresh:
-        conn.execute("SET LOCAL search_path TO DEFAULT")  # the files qualify every name
+        # under the migrations' search_path, so that a name left unqualified lands where theirs would
         for path in schema_files(layout):
             conn.execute(path.read_text())  # type: ignore[arg-type]
             result.schema_applied.append(path.name)
-        conn.execute("SET LOCAL search_path TO contender_rank")
         for migration in pending:
             backend.mark_one(migration)  # yoyo's log says "mark": recorded, not replayed
         result.migrations_recorded = [migration.id for migration in pending]
