@@ -555,3 +555,30 @@ def test_adoption_as_the_owner_without_createrole() -> None:
         with psycopg.connect(app_dsn, autocommit=True) as app:
             ranked = api.rank_contenders(app, "chat-llama-3-2-3b", top_x=10)
             assert [r.node_hotkey for r in ranked] == ["hotkey-1", "hotkey-2"]  # hotkey-3 never handshook
+
+
+def test_a_standalone_install_as_the_owner_without_createrole() -> None:
+    """A first standalone installation needs no CREATEROLE either (in a cluster of its own, without the
+    roles): the current schema creates no role (release 0.1's 0002 did; it is recorded, not run), so
+    migrate skips the roles, says which, and everything works for the owner."""
+    with EmbeddedPostgres() as cluster, psycopg.connect(cluster.dsn(), autocommit=True) as admin:
+        admin.execute("CREATE ROLE validator LOGIN NOCREATEROLE NOCREATEDB PASSWORD 'validator'")
+        admin.execute("CREATE DATABASE validator_db OWNER validator")
+        owner_dsn = make_conninfo(cluster.dsn("validator_db"), user="validator", password="validator")
+
+        result = migrate(owner_dsn)
+        assert result.layout == "standalone" and "0002_create_roles" in result.migrations_recorded
+        assert result.roles_created == [] and result.roles_missing == list(ROLES)
+        with psycopg.connect(owner_dsn, autocommit=True) as owner:
+            assert owner.execute(
+                "SELECT count(*) FROM pg_roles WHERE rolname = ANY (%(roles)s)", {"roles": list(ROLES)}
+            ).fetchone() == (0,)
+            owner.execute(
+                "INSERT INTO nodes (hotkey, netuid, node_id, symmetric_key_uuid) VALUES ('n', 19, 1, 'k')"
+            )
+            owner.execute(
+                "INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, capacity, "
+                "total_requests_made) VALUES ('n-t', 'n', 1, 19, 't', 10, 4)"
+            )
+            assert owner.execute("SELECT close_period()").fetchone() == (1,)
+            assert [r.contender_id for r in api.rank_contenders(owner, "t", top_x=10)] == ["n-t"]
