@@ -34,7 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         subparsers,
         "migrate",
         "install or upgrade contender_rank in the database (idempotent)",
-        "Applies the migrations and every SQL function in one transaction: all or nothing. On a "
+        "Installs the current schema (a first installation) or applies the pending migrations (an "
+        "upgrade), then every SQL function, in one transaction: all or nothing. On a "
         "database holding nineteen's nodes, contenders and contenders_history it installs beside "
         "them (adoption); on an empty one it creates its own.",
     )
@@ -293,7 +294,12 @@ def migrate_report(result: MigrateResult) -> list[str]:
     }
     lines = [
         f"layout: {layout[result.layout]}",
-        f"migrations applied: {', '.join(result.migrations_applied) or 'none (already up to date)'}",
+        (
+            f"installed from the current schema ({', '.join(result.schema_applied)}); migrations recorded as "
+            f"applied: {', '.join(result.migrations_recorded)}"
+            if result.schema_applied
+            else f"migrations applied: {', '.join(result.migrations_applied) or 'none (already up to date)'}"
+        ),
         f"functions: {result.functions_applied} files applied"
         + (
             f"; dropped, no file defines them any more: {', '.join(result.functions_dropped)}"

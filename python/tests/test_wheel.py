@@ -58,6 +58,7 @@ def test_wheel_ships_every_migration_function_and_the_privileges(product_wheel: 
     names = set(zipfile.ZipFile(wheel).namelist())
 
     shipped = [
+        *(db / "schema").glob("*.sql"),
         *(db / "migrations").glob("*.sql"),
         *(db / "functions").rglob("*.sql"),
         db / "privileges.sql",

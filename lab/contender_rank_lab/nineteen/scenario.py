@@ -86,7 +86,7 @@ async def _replay(dsn: str, adoption: list[str]) -> datetime:
                 await conn.close()
                 result = migrate(dsn, progress=adoption.append)
                 adoption.append(
-                    f"adopted: migrations {', '.join(result.migrations_applied)}; state folded from "
+                    f"adopted: schema {', '.join(result.schema_applied)}; state folded from "
                     f"{result.history_rows_folded} history rows"
                 )
                 conn = await connect(dsn)
