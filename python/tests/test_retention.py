@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contender_rank.databases import create_database, drop_database, new_database_name
+from contender_rank_lab.databases import create_database, drop_database, new_database_name
 from model_checks import assert_matches_model, fetch, world_of
 from ranking_model import own_metric, rank, to_datetime
 
