@@ -24,7 +24,8 @@
 --       its running sum forward in O(1); any other (late rows, rows spanning intervals) is recomputed
 --       from its history (recompute_own_state). Then mark_stale() the nodes where they are current.
 --   UPDATE, DELETE contenders_history  contenders_history_after_change (per statement):
---       recompute_own_state() of the touched contenders, mark_stale().
+--       recompute_own_state() of the touched contenders, mark_stale(); for a DELETE, only of those
+--       whose metric it can move by more than 1e-12 of it (35_retention.sql).
 --   TRUNCATE contenders_history        contenders_history_after_truncate: rebuild_state().
 --   INSERT INTO contenders             contenders_after_insert (per row; nineteen inserts one row per
 --       statement, 4,096 of them in one transaction): its node is stale. Nothing else: the work waits
