@@ -23,7 +23,7 @@ SELECT to_regclass('contender_rank.installation') IS NOT NULL AS installed,
 SELECT layout, version, state_shape, api_functions FROM contender_rank.installation
 
 -- name: host_table_columns
-SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS column_type
+SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, NULL) AS column_type
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 WHERE c.relnamespace = 'public'::regnamespace
@@ -103,6 +103,30 @@ VALUES (%(layout)s, %(version)s, %(state_shape)s, %(api_functions)s::text[])
 ON CONFLICT (singleton) DO UPDATE
 SET version = EXCLUDED.version, state_shape = EXCLUDED.state_shape, api_functions = EXCLUDED.api_functions,
     migrated_at = now()
+
+-- name: state_trust
+-- why the state cannot be trusted now (NULL: it can), and the types of the validator's columns, as
+-- recorded by record_host_tables
+SELECT contender_rank.untrusted_reason() AS untrusted_reason,
+       (SELECT string_agg(format('%s.%s %s', c.relname, a.attname, format_type(a.atttypid, a.atttypmod)), ', '
+                          ORDER BY c.relname, a.attname)
+        FROM pg_catalog.pg_class c
+        JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+        WHERE c.relnamespace = 'public'::regnamespace
+          AND c.relname IN ('nodes', 'contenders', 'contenders_history')) AS host_columns
+
+-- name: recorded_host_columns
+SELECT host_columns FROM contender_rank.installation
+
+-- name: record_host_tables
+UPDATE contender_rank.installation
+SET host_tables = contender_rank.host_tables(), host_columns = %(host_columns)s
+
+-- name: faults_seen
+SELECT coalesce(array_agg(f.fault_id), '{}') FROM contender_rank.state_faults f
+
+-- name: forget_faults
+DELETE FROM contender_rank.state_faults f WHERE f.fault_id = ANY (%(fault_ids)s::bigint[])
 
 -- name: history_rows_per_contender
 SELECT h.contender_id, count(*) AS rows

@@ -50,9 +50,16 @@ ROLES: tuple[str, ...] = ("ranking_reader", "ranking_writer", "ranking_admin")
 HOST_TABLES: tuple[str, ...] = ("nodes", "contenders", "contenders_history")
 
 # The columns contender_rank reads or writes in the validator's tables, with the types it accepts
-# (format_type spelling), and the key each table must have. nineteen's tables have more columns;
-# those are none of contender_rank's business.
-_TEXT, _INT, _FLOAT = ("text",), ("integer",), ("double precision",)
+# (format_type spelling, without a type modifier), and the key each table must have. nineteen's tables
+# have more columns; those are none of contender_rank's business. Each accepted type is one the SQL
+# reads as it reads the first: text and varchar alike, a score of any of the three float types or
+# numeric through float8 (an implicit cast), a history time with or without zone through as_utc().
+# nineteen may change a column to another of these (its own migrations do such things): migrate adopts
+# the new shape and rebuilds the state from it.
+_TEXT = ("text", "character varying")
+_INT = ("integer",)
+_FLOAT = ("double precision",)
+_SCORE = ("double precision", "real", "numeric")
 REQUIRED_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "nodes": {"hotkey": _TEXT, "netuid": _INT, "node_id": _INT, "symmetric_key_uuid": _TEXT},
     "contenders": {
@@ -66,11 +73,11 @@ REQUIRED_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "total_requests_made": _INT,
         "requests_429": _INT,
         "requests_500": _INT,
-        "period_score": _FLOAT,
+        "period_score": _SCORE,
     },
     "contenders_history": {
         "contender_id": _TEXT,
-        "period_score": _FLOAT,
+        "period_score": _SCORE,
         "expired_at": ("timestamp without time zone", "timestamp with time zone"),
     },
 }
@@ -362,6 +369,9 @@ def rebuild_state(conn: psycopg.Connection[Any], progress: Progress | None = Non
         per_contender = cur.execute(queries.get("history_rows_per_contender")).fetchall()
     total = sum(row["rows"] for row in per_contender)
     conn.execute(queries.get("start_rebuild"))
+    # the faults this rebuild accounts for: those committed before it reads the tables (the lock is
+    # held from here on; one committed later stays, for the next repair)
+    seen = conn.execute(queries.get("faults_seen")).fetchone()[0]  # type: ignore[index]
     if total <= _REBUILD_STEP_ROWS:
         conn.execute(queries.get("recompute_own_state"), {"contender_ids": None})
     else:
@@ -378,6 +388,7 @@ def rebuild_state(conn: psycopg.Connection[Any], progress: Progress | None = Non
                 batch, batch_rows = [], 0
     # last, once every own metric is in: every node stale, settled when the transaction commits
     conn.execute(queries.get("finish_rebuild"))
+    conn.execute(queries.get("forget_faults"), {"fault_ids": seen})
     return total
 
 
@@ -420,9 +431,23 @@ def migrate(dsn: str, rebuild: bool = False, progress: Progress | None = None) -
                 "api_functions": _api_signatures(conn),
             },
         )
-        if rebuild or previous is None or previous["state_shape"] != shape:
+        with conn.cursor(row_factory=dict_row) as cur:
+            trust = cur.execute(queries.get("state_trust")).fetchone()
+            recorded = cur.execute(queries.get("recorded_host_columns")).fetchone()
+        assert trust is not None and recorded is not None
+        # a state that cannot be trusted (a recorded fault, a table replaced since the last migrate,
+        # a trigger that was missing) or that was kept under another shape of nineteen's columns is
+        # rebuilt: the triggers are in place again now
+        if (
+            rebuild
+            or previous is None
+            or previous["state_shape"] != shape
+            or trust["untrusted_reason"] is not None
+            or recorded["host_columns"] != trust["host_columns"]
+        ):
             result.history_rows_folded = rebuild_state(conn, say)
             result.state_rebuilt = True
+        conn.execute(queries.get("record_host_tables"), {"host_columns": trust["host_columns"]})
     return result
 
 

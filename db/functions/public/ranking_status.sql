@@ -7,7 +7,7 @@ RETURNS TABLE (layout text, version text, contenders bigint, contenders_in_state
                newest_expired_at timestamptz, installed_at timestamptz, migrated_at timestamptz)
 LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
+AS $$
     SELECT i.layout, i.version,
            (SELECT count(*) FROM public.contenders),
            -- a contender is covered by a row of its own, or by its node waiting to be settled at COMMIT
@@ -22,7 +22,7 @@ BEGIN ATOMIC
     FROM contender_rank.installation i,
          (SELECT count(*) AS total, count(*) FILTER (WHERE NOT coalesce(isfinite(h.expired_at), false)) AS ignored
           FROM public.contenders_history h) history;
-END;
+$$;
 
 COMMENT ON FUNCTION public.ranking_status() IS
     'The installed layout and version, current contenders and those in the derived state (equal unless triggers '

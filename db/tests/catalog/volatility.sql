@@ -11,7 +11,7 @@ WHERE p.pronamespace IN ('contender_rank'::regnamespace, 'public'::regnamespace)
   AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e');
 
 SELECT set_eq($$SELECT name FROM volatilities WHERE volatility = 'i'$$,
-              ARRAY['contender_rank.as_utc', 'contender_rank.usable_score', 'contender_rank.interval_mean', 'contender_rank.decayed',
+              ARRAY['contender_rank.as_utc', 'contender_rank.usable_score', 'contender_rank.netuid_of', 'contender_rank.interval_mean', 'contender_rank.decayed',
                     'contender_rank.scaled', 'contender_rank.rank_value', 'contender_rank.period_score',
                     'contender_rank.check_ranking_arguments', 'contender_rank.check_settings'],
               'IMMUTABLE: the arithmetic and the argument checks (they depend on their arguments alone)');
@@ -19,13 +19,15 @@ SELECT set_eq($$SELECT name FROM volatilities WHERE volatility = 's'$$,
               ARRAY['contender_rank.interval_index', 'contender_rank.own_metrics_window',
                     'contender_rank.similar_metrics_window', 'contender_rank.task_contenders_window',
                     'contender_rank.rank_contenders_window', 'contender_rank.stale_similar', 'contender_rank.task_contenders',
-                    'contender_rank.rank_task',
+                    'contender_rank.rank_task', 'contender_rank.host_tables', 'contender_rank.untrusted_reason',
+                    'contender_rank.task_contenders_balanced', 'contender_rank.rank_balanced',
                     'contender_rank.layout', 'public.rank_contenders', 'public.explain_ranking', 'public.ranking_status'],
               'STABLE: what only reads, the API''s ranking, explain and status among them');
 SELECT set_eq($$SELECT name FROM volatilities WHERE volatility = 'v'$$,
               ARRAY['contender_rank.lock_state', 'contender_rank.recompute_own_state', 'contender_rank.mark_stale',
                     'contender_rank.stale_nodes_settle', 'contender_rank.rebuild_state', 'contender_rank.start_rebuild',
-                    'contender_rank.finish_rebuild',
+                    'contender_rank.finish_rebuild', 'contender_rank.repair_state', 'contender_rank.begin_maintenance',
+                    'contender_rank.record_fault', 'contender_rank.gave_up', 'contender_rank.mark_nodes_stale',
                     'contender_rank.contenders_history_after_insert', 'contender_rank.contenders_history_after_change',
                     'contender_rank.contenders_history_after_truncate', 'contender_rank.contenders_after_insert',
                     'contender_rank.contenders_after_delete', 'contender_rank.contenders_after_move',
