@@ -88,8 +88,8 @@
 --   something, rank_contenders and explain_ranking (50_read.sql, public/) answer in load-balancing
 --   order (metrics 0), reading contenders and nodes only: never history. The repair: the next
 --   statement-level trigger (or settle) that takes the lock and finds faults runs repair_state()
---   instead of its own work: rebuild_state(), then it deletes exactly the faults it saw before
---   rebuilding (a fault committed later stays, for the next repair). contender-rank migrate repairs
+--   instead of its own work: it deletes exactly the faults it sees, then rebuild_state() (a fault
+--   committed later stays, for the next repair). contender-rank migrate repairs
 --   too, and adopts a replaced table again.
 --
 -- READING (task_contenders and rank_task, in 50_read.sql): the contenders of the task from contenders,
@@ -545,10 +545,12 @@ COMMENT ON FUNCTION contender_rank.finish_rebuild() IS
     'The last step of rebuild_state(), once every own metric is folded: every node with a contender stale, so '
     'that its similar metrics are settled.';
 
--- The repair: rebuild, then forget exactly the faults seen before rebuilding. Those were committed
--- (or are this transaction's own), so the rebuild, which reads the tables after them, covers what
--- their transactions skipped; a fault committed while it ran stays for the next repair. Returns how
--- many faults it accounted for.
+-- The repair: forget exactly the faults seen now, then rebuild. Those were committed (or are this
+-- transaction's own), so the rebuild, which reads the tables after them, covers what their
+-- transactions skipped; a fault committed while it runs stays for the next repair. Forgotten first
+-- (undone with the rebuild if it fails), so that a settle the rebuild sets off at once (under SET
+-- CONSTRAINTS ... IMMEDIATE) finds no fault and does not repair again. Returns how many faults it
+-- accounted for.
 CREATE OR REPLACE FUNCTION contender_rank.repair_state()
 RETURNS integer
 LANGUAGE plpgsql VOLATILE
@@ -559,8 +561,8 @@ DECLARE
 BEGIN
     PERFORM contender_rank.lock_state();
     v_seen := ARRAY(SELECT f.fault_id FROM contender_rank.state_faults f);
-    PERFORM contender_rank.rebuild_state();
     DELETE FROM contender_rank.state_faults f WHERE f.fault_id = ANY (v_seen);
+    PERFORM contender_rank.rebuild_state();
     RETURN cardinality(v_seen);
 END;
 $$;
