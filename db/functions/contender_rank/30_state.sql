@@ -562,6 +562,8 @@ BEGIN
     PERFORM contender_rank.lock_state();
     v_seen := ARRAY(SELECT f.fault_id FROM contender_rank.state_faults f);
     DELETE FROM contender_rank.state_faults f WHERE f.fault_id = ANY (v_seen);
+    -- a transaction that gave up and repairs now has its own writes rebuilt too: it maintains again
+    PERFORM pg_catalog.set_config('contender_rank.gave_up', '', true);
     PERFORM contender_rank.rebuild_state();
     RETURN cardinality(v_seen);
 END;
