@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
@@ -270,7 +271,9 @@ def connect(args: argparse.Namespace) -> psycopg.Connection[Any]:
             "contender_rank is not installed in this database (or is an older release): "
             "run `contender-rank migrate` first"
         )
-    conn.add_notice_handler(lambda diag: print(diag.message_primary))
+    # with --json, stdout holds the JSON document alone
+    out = sys.stderr if getattr(args, "json", False) else sys.stdout
+    conn.add_notice_handler(lambda diag: print(diag.message_primary, file=out))
     return conn
 
 
@@ -388,10 +391,22 @@ def _proposed(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_explain(args: argparse.Namespace) -> int:
     proposed = _proposed(args)
+    # explain_ranking says so in a NOTICE when the derived state is untrusted (any role sees it;
+    # connect() prints it), and --json carries it too
+    notices: list[str] = []
     with connect(args) as conn:
+        conn.add_notice_handler(lambda notice: notices.append(notice.message_primary or ""))
         rows = api.explain_ranking(conn, args.task, as_of=args.as_of, **proposed)
+    untrusted = [notice for notice in notices if notice.startswith("the derived state is untrusted")]
     if args.json:
-        print_json({"task": args.task, "proposed": proposed, "contenders": [asdict(row) for row in rows]})
+        print_json(
+            {
+                "task": args.task,
+                "proposed": proposed,
+                "untrusted": untrusted[0] if untrusted else None,
+                "contenders": [asdict(row) for row in rows],
+            }
+        )
         return 0
     if not rows:
         print(f"task {args.task!r} has no contender at all (is the task name right? see contenders.task)")

@@ -14,6 +14,7 @@ nineteen is played through asyncpg with its own statements (contender_rank/ninet
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -455,3 +456,18 @@ def test_timestamps_stay_exact_across_expired_at_becoming_timestamptz_before_mig
     as_nineteen(empty_dsn, _period)
     assert untrusted_reason(empty_dsn) is None
     assert_rankings_exact(empty_dsn)
+
+
+def test_explain_says_when_the_state_is_untrusted(empty_dsn: str, capsys: pytest.CaptureFixture[str]) -> None:
+    adopted_nineteen(empty_dsn, periods=1)
+    task = TASKS[0]
+    assert run(empty_dsn, "explain", task) == 0
+    assert "untrusted" not in capsys.readouterr().out
+    with psycopg.connect(empty_dsn, autocommit=True) as conn:
+        conn.execute("SELECT contender_rank.record_fault('a test', 'XX000', 'injected')")
+    assert run(empty_dsn, "explain", task) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("the derived state is untrusted (the maintenance gave up 1 time(s)")
+    assert "load-balancing order" in first
+    assert run(empty_dsn, "explain", task, "--json") == 0
+    assert "a test" in json.loads(capsys.readouterr().out)["untrusted"]
