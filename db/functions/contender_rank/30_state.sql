@@ -72,9 +72,11 @@
 --   writes a row to state_faults (source, SQLSTATE, message), and the rest of the transaction leaves
 --   the state alone (gave_up(): every later trigger of the transaction returns at once; the settle
 --   only deletes the transaction's stale_nodes rows). The validator's statement and its COMMIT go on.
---   The per-row triggers cannot fail: they read the new and old row by name from to_jsonb() (a
---   column nineteen dropped or renamed reads as NULL, and such a node is simply not marked), and
---   insert into a table without a unique key, check or trigger of its own but the deferred settle.
+--   The per-row triggers cannot fail: they read the four columns they need only once the catalog
+--   says contenders has them (contender_columns_present(), once per transaction; without them they do
+--   nothing, and the statement-level triggers and the settle record the fault), convert netuid without
+--   a cast that could fail (as_netuid()), and insert into a table without a unique key, check or
+--   trigger of its own but the deferred settle.
 --   Why 500 ms: a writer holds the lock until its COMMIT, and the validator's own transactions that
 --   write the state (a period refresh, a retention DELETE) take well under a second; a bound of half
 --   a second lets two such writers serialise as before, and caps what a session that holds the lock
@@ -813,21 +815,64 @@ CREATE OR REPLACE TRIGGER contenders_history_after_truncate
 
 -- ================================================================ triggers on contenders
 
+-- Whether contenders has the four columns the per-row triggers read (contender_id, node_hotkey,
+-- netuid, task), looked up in the catalog once per transaction (the answer is kept in a setting local
+-- to it): without them (nineteen dropped or renamed one) those triggers do nothing instead of failing
+-- nineteen's statement, and the statement-level triggers record the fault.
+CREATE OR REPLACE FUNCTION contender_rank.contender_columns_present(contenders regclass)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_memo text := pg_catalog.pg_current_xact_id()::text || '/' || contender_columns_present.contenders::oid;
+BEGIN
+    IF pg_catalog.current_setting('contender_rank.columns_present', true) = v_memo THEN
+        RETURN true;
+    END IF;
+    IF (SELECT count(*) FROM pg_catalog.pg_attribute a
+        WHERE a.attrelid = contender_columns_present.contenders AND a.attnum > 0 AND NOT a.attisdropped
+          AND a.attname IN ('contender_id', 'node_hotkey', 'netuid', 'task')) < 4 THEN
+        RETURN false;
+    END IF;
+    PERFORM pg_catalog.set_config('contender_rank.columns_present', v_memo, true);
+    RETURN true;
+END;
+$$;
+
+COMMENT ON FUNCTION contender_rank.contender_columns_present(regclass) IS
+    'Whether the table has columns contender_id, node_hotkey, netuid and task (checked once per transaction).';
+
+-- netuid as the integer stale_nodes keeps, from whatever type nineteen gave the column (read as
+-- text); NULL when it is not an integer: never an error.
+CREATE OR REPLACE FUNCTION contender_rank.as_netuid(netuid text)
+RETURNS int
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN as_netuid.netuid ~ '^-?[0-9]{1,9}$' THEN as_netuid.netuid::int END;
+$$;
+
+COMMENT ON FUNCTION contender_rank.as_netuid(text) IS
+    'A netuid given as text, as an integer; NULL when it is not one.';
+
 -- Per row, and as little as can be: most often nothing (the node is the one marked last). No lock,
 -- no exception block (nineteen inserts 4,096 rows, one statement each, in one transaction), nothing
--- that can fail: the row is read by name through to_jsonb() (a column nineteen dropped or renamed is
--- NULL: no node is marked, and the settle has nothing to do for it), and the insert into stale_nodes
--- meets no unique key.
+-- that can fail: the columns it reads are checked once per transaction (contender_columns_present),
+-- the netuid is converted without a cast that could fail, and the insert into stale_nodes meets no
+-- unique key.
 CREATE OR REPLACE FUNCTION contender_rank.contenders_after_insert()
 RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_row  jsonb := pg_catalog.to_jsonb(NEW);
-    v_node text := pg_catalog.format('%s/%s/%s', pg_catalog.pg_current_xact_id(), v_row ->> 'netuid',
-                                     v_row ->> 'node_hotkey');
+    v_node text;
 BEGIN
+    IF NOT contender_rank.contender_columns_present(TG_RELID) THEN
+        RETURN NULL;
+    END IF;
+    v_node := pg_catalog.format('%s/%s/%s', pg_catalog.pg_current_xact_id(), NEW.netuid, NEW.node_hotkey);
     -- a validator inserts a node's contenders one after another: when this transaction's last mark
     -- was this node, it is still stale and there is nothing to do. The memo is a setting local to
     -- the transaction (undone with it, or with the savepoint that set it), cleared by the settle.
@@ -837,8 +882,8 @@ BEGIN
     -- the memo first: under SET CONSTRAINTS ... IMMEDIATE the mark below settles the node at once,
     -- and that settle must be the one to clear it
     PERFORM pg_catalog.set_config('contender_rank.last_stale_node', v_node, true);
-    PERFORM contender_rank.mark_nodes_stale(ARRAY[v_row ->> 'node_hotkey'],
-                                            ARRAY[contender_rank.netuid_of(v_row)]);
+    PERFORM contender_rank.mark_nodes_stale(ARRAY[NEW.node_hotkey::text],
+                                            ARRAY[contender_rank.as_netuid(NEW.netuid::text)]);
     RETURN NULL;
 END;
 $$;
@@ -850,20 +895,6 @@ COMMENT ON FUNCTION contender_rank.contenders_after_insert() IS
 CREATE OR REPLACE TRIGGER contenders_after_insert
     AFTER INSERT ON public.contenders
     FOR EACH ROW EXECUTE FUNCTION contender_rank.contenders_after_insert();
-
--- netuid of a contenders row read through to_jsonb(), as the integer stale_nodes keeps; NULL when it
--- is missing or not an integer (a column nineteen changed): never an error.
-CREATE OR REPLACE FUNCTION contender_rank.netuid_of(contender jsonb)
-RETURNS int
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT CASE WHEN netuid_of.contender ->> 'netuid' ~ '^-?[0-9]{1,9}$'
-                THEN (netuid_of.contender ->> 'netuid')::int END;
-$$;
-
-COMMENT ON FUNCTION contender_rank.netuid_of(jsonb) IS
-    'The netuid of a contender row given as jsonb, as an integer; NULL when missing or not an integer.';
 
 CREATE OR REPLACE FUNCTION contender_rank.contenders_after_delete()
 RETURNS trigger
@@ -901,24 +932,27 @@ CREATE OR REPLACE TRIGGER contenders_after_delete
     FOR EACH STATEMENT EXECUTE FUNCTION contender_rank.contenders_after_delete();
 
 -- Fires on every UPDATE of contenders (a column list or a WHEN clause would record dependencies on
--- nineteen's columns, which its ALTER TABLE would fail on); the four columns are compared here, read
--- by name through to_jsonb() like contenders_after_insert reads them, so it cannot fail either. A
--- counter bump compares and returns.
+-- nineteen's columns, which its ALTER TABLE would fail on), so it is built to cost little: the four
+-- columns compared in one expression, and a counter bump or a period score returns there. Like
+-- contenders_after_insert it takes no lock and cannot fail.
 CREATE OR REPLACE FUNCTION contender_rank.contenders_after_move()
 RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    v_old jsonb := pg_catalog.to_jsonb(OLD);
-    v_new jsonb := pg_catalog.to_jsonb(NEW);
 BEGIN
-    IF (v_old -> 'contender_id', v_old -> 'node_hotkey', v_old -> 'netuid', v_old -> 'task')
-       IS NOT DISTINCT FROM (v_new -> 'contender_id', v_new -> 'node_hotkey', v_new -> 'netuid', v_new -> 'task') THEN
+    -- two statements: PL/pgSQL resolves OLD.task when it prepares the expression that names it, and
+    -- raises there if the column is gone, so that expression is reached only once the columns are known
+    IF NOT contender_rank.contender_columns_present(TG_RELID) THEN
         RETURN NULL;
     END IF;
-    PERFORM contender_rank.mark_nodes_stale(ARRAY[v_old ->> 'node_hotkey', v_new ->> 'node_hotkey'],
-                                            ARRAY[contender_rank.netuid_of(v_old), contender_rank.netuid_of(v_new)]);
+    IF (OLD.contender_id, OLD.node_hotkey, OLD.netuid, OLD.task)
+       IS NOT DISTINCT FROM (NEW.contender_id, NEW.node_hotkey, NEW.netuid, NEW.task) THEN
+        RETURN NULL;
+    END IF;
+    PERFORM contender_rank.mark_nodes_stale(
+        ARRAY[OLD.node_hotkey::text, NEW.node_hotkey::text],
+        ARRAY[contender_rank.as_netuid(OLD.netuid::text), contender_rank.as_netuid(NEW.netuid::text)]);
     RETURN NULL;
 END;
 $$;

@@ -11,7 +11,7 @@ WHERE p.pronamespace IN ('contender_rank'::regnamespace, 'public'::regnamespace)
   AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e');
 
 SELECT set_eq($$SELECT name FROM volatilities WHERE volatility = 'i'$$,
-              ARRAY['contender_rank.as_utc', 'contender_rank.usable_score', 'contender_rank.netuid_of', 'contender_rank.interval_mean', 'contender_rank.decayed',
+              ARRAY['contender_rank.as_utc', 'contender_rank.usable_score', 'contender_rank.as_netuid', 'contender_rank.interval_mean', 'contender_rank.decayed',
                     'contender_rank.scaled', 'contender_rank.rank_value', 'contender_rank.period_score',
                     'contender_rank.check_ranking_arguments', 'contender_rank.check_settings'],
               'IMMUTABLE: the arithmetic and the argument checks (they depend on their arguments alone)');
@@ -28,6 +28,7 @@ SELECT set_eq($$SELECT name FROM volatilities WHERE volatility = 'v'$$,
                     'contender_rank.stale_nodes_settle', 'contender_rank.rebuild_state', 'contender_rank.start_rebuild',
                     'contender_rank.finish_rebuild', 'contender_rank.repair_state', 'contender_rank.begin_maintenance',
                     'contender_rank.record_fault', 'contender_rank.gave_up', 'contender_rank.mark_nodes_stale',
+                    'contender_rank.contender_columns_present',
                     'contender_rank.contenders_history_after_insert', 'contender_rank.contenders_history_after_change',
                     'contender_rank.contenders_history_after_truncate', 'contender_rank.contenders_after_insert',
                     'contender_rank.contenders_after_delete', 'contender_rank.contenders_after_move',
