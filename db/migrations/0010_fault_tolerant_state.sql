@@ -34,3 +34,22 @@ ALTER TABLE contender_rank.installation ADD COLUMN host_columns text;
 COMMENT ON COLUMN contender_rank.installation.host_columns IS
     'The columns and types of public.nodes, contenders and contenders_history when migrate last ran: migrate '
     'rebuilds the derived state when nineteen changed them since.';
+
+-- The interval mean is defined once, contender_rank.interval_mean() (10_arithmetic.sql), and the
+-- generated own_value uses it instead of spelling it out. The function is created here as the
+-- function file defines it, since migrations run before the function files (which then replace it
+-- with the same body).
+CREATE OR REPLACE FUNCTION contender_rank.interval_mean(total float8, row_count float8)
+RETURNS float8
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE
+    WHEN total IS NULL OR row_count IS NULL THEN NULL::float8
+    WHEN abs(total) < row_count * 4.9406564584124654e-324::float8 THEN 0::float8
+    ELSE total / row_count
+END;
+ALTER TABLE contender_rank.contender_state DROP COLUMN own_value;
+ALTER TABLE contender_rank.contender_state ADD COLUMN own_value float8
+    GENERATED ALWAYS AS (own_base + contender_rank.interval_mean(own_interval_sum, own_interval_rows::float8)) STORED;
+COMMENT ON COLUMN contender_rank.contender_state.own_value IS
+    'The own metric valued at own_interval: own_base + interval_mean(own_interval_sum, own_interval_rows), '
+    'generated.';

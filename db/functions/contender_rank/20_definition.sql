@@ -32,9 +32,9 @@ AS $$
           AND isfinite(h.expired_at)
           AND contender_rank.as_utc(h.expired_at) <= own_metrics_window.as_of
     ),
-    -- an interval's score is the mean of its rows (a NULL score counts 0)
+    -- an interval's score is the mean of its rows (a NULL score counts 0), as the state computes it
     interval_scores AS (
-        SELECT s.contender_id, s.k, avg(s.score) AS score
+        SELECT s.contender_id, s.k, contender_rank.interval_mean(sum(s.score), count(*)) AS score
         FROM scored_rows s
         GROUP BY s.contender_id, s.k
     )

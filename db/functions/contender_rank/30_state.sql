@@ -56,19 +56,21 @@
 --   One transaction-scoped advisory lock (lock_state()) serialises the writers of the derived state:
 --   each statement after it sees what the previous holder committed (READ COMMITTED). Taking it is the
 --   first thing begin_maintenance() does, which the statement-level triggers on the validator's tables
---   and the settle call first; the triggers on task_similarity and ranking_config, close_period and
---   the rebuilds take it too. While holding it a trigger writes only contender_rank's tables and merely
---   reads the validator's, so it never waits for a row lock: no lock-order deadlock with the validator's
---   statements. The two per-row triggers on contenders take no lock at all: they only add rows of their
+--   and the settle call before any work (after the two checks that let them return at once: gave_up(),
+--   and for the settle whether its transaction marked any node); the trigger on task_similarity takes
+--   it the same way, and ranking_config's trigger, close_period and the rebuilds take it directly.
+--   While holding it a trigger writes only contender_rank's tables and merely reads the validator's,
+--   so it never waits for a row lock: no lock-order deadlock with the validator's statements. The
+--   two per-row triggers on contenders take no lock at all: they only add rows of their
 --   own transaction to stale_nodes, which has no unique key, so they never wait on another transaction.
 --   Rankers take no lock and never wait.
 --
 -- FAULTS: the validator's writes never fail or wait because of contender_rank
---   Every trigger on the validator's tables that does work (the statement-level ones and the settle)
---   runs it in one exception block (one subtransaction per statement, and one per COMMIT: a refresh of
---   4,096 one-row INSERTs uses none, since the per-row triggers have no block), with lock_timeout
---   500ms: the state lock held elsewhere for longer than that, any error, or a statement timeout or
---   cancel (query_canceled, which WHEN OTHERS does not catch) ends the block. Then record_fault()
+--   Every statement-level trigger on the validator's tables, and the settle, runs its work in one
+--   exception block (one subtransaction per statement, and one per COMMIT: a refresh of 4,096 one-row
+--   INSERTs uses none, since the per-row triggers have no block), with lock_timeout 500ms: the state
+--   lock held elsewhere for longer than that, any error, or a statement timeout or cancel
+--   (query_canceled, which WHEN OTHERS does not catch) ends the block. Then record_fault()
 --   writes a row to state_faults (source, SQLSTATE, message), and the rest of the transaction leaves
 --   the state alone (gave_up(): every later trigger of the transaction returns at once; the settle
 --   only deletes the transaction's stale_nodes rows). The validator's statement and its COMMIT go on.
@@ -88,18 +90,20 @@
 --   a validator's table dropped and created again since migrate (its OID differs from
 --   installation.host_tables), or one of the triggers above missing or disabled. While it says
 --   something, rank_contenders and explain_ranking (50_read.sql, public/) answer in load-balancing
---   order (metrics 0), reading contenders and nodes only: never history. The repair: the next
---   statement-level trigger (or settle) that takes the lock and finds faults runs repair_state()
---   instead of its own work: it deletes exactly the faults it sees, then rebuild_state() (a fault
---   committed later stays, for the next repair). contender-rank migrate repairs
---   too, and adopts a replaced table again.
+--   order (metrics 0: rank_balanced(), 55_fallback.sql), reading contenders and nodes only: never
+--   history. The repair: the next statement-level trigger (or settle) that takes the lock and finds
+--   faults runs repair_state() instead of its own work (the settle then settles every node the
+--   rebuild marked): it deletes exactly the faults it sees, then rebuild_state() (a fault committed
+--   later stays, for the next repair). contender-rank migrate repairs too, and adopts a replaced
+--   table again.
 --
 -- READING (task_contenders and rank_task, in 50_read.sql): the contenders of the task from contenders,
 --   the own metric from own_*, the similar metric from similar_*, the task's state rows found by
 --   their task. Inside a writing transaction that has left nodes stale (only it sees them: its own
 --   stale_nodes rows), rank_contenders and explain_ranking answer from the definition
 --   (20_definition.sql) instead, which needs no settled state; every other session pays one index
---   probe of stale_nodes for that check.
+--   probe of stale_nodes for that check. Before either, every ranking asks untrusted_reason() (one
+--   look at state_faults, at the three OIDs and at pg_trigger).
 --
 -- SECURITY
 --   The trigger functions run as their owner (SECURITY DEFINER, search_path pg_catalog then pg_temp,
@@ -109,7 +113,8 @@
 --
 -- Every function a trigger calls per row is PL/pgSQL, which keeps its plans for the session (a
 -- SQL-language function that is not inlined plans its statements again at every call, 4,096 times in
--- one refresh). No function here has a SQL-standard body that names a validator's table: those record
+-- one refresh), or a one-expression SQL function the planner inlines (as_netuid). No function here
+-- has a SQL-standard body that names a validator's table: those record
 -- dependencies on its columns, and nineteen's ALTER TABLE would fail on them.
 -- =================================================================================================
 
@@ -131,11 +136,13 @@ COMMENT ON FUNCTION contender_rank.lock_state() IS
 -- (as the fault row is).
 CREATE OR REPLACE FUNCTION contender_rank.gave_up()
 RETURNS boolean
-LANGUAGE sql VOLATILE
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT coalesce(pg_catalog.current_setting('contender_rank.gave_up', true)
+BEGIN
+    RETURN coalesce(pg_catalog.current_setting('contender_rank.gave_up', true)
                     = pg_catalog.pg_current_xact_id()::text, false);
+END;
 $$;
 
 COMMENT ON FUNCTION contender_rank.gave_up() IS
@@ -581,53 +588,74 @@ COMMENT ON FUNCTION contender_rank.repair_state() IS
 -- installation.host_tables' order.
 CREATE OR REPLACE FUNCTION contender_rank.host_tables()
 RETURNS oid[]
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT ARRAY[pg_catalog.to_regclass('public.nodes')::oid, pg_catalog.to_regclass('public.contenders')::oid,
+BEGIN
+    RETURN ARRAY[pg_catalog.to_regclass('public.nodes')::oid, pg_catalog.to_regclass('public.contenders')::oid,
                  pg_catalog.to_regclass('public.contenders_history')::oid];
+END;
 $$;
 
 COMMENT ON FUNCTION contender_rank.host_tables() IS
     'OIDs of public.nodes, contenders and contenders_history (NULL where missing); migrate records them.';
 
--- Why the state cannot be trusted, or NULL. What rankings check first (one look at state_faults, one
--- at the three OIDs, one at pg_trigger): while it says something they answer by load balancing.
+-- Why the state cannot be trusted, or NULL. What every ranking checks first, so built for the common
+-- answer: PL/pgSQL (its three queries are planned once per session; a SQL function with settings
+-- would be planned again at every call), one look at state_faults, the three OIDs, and one count of
+-- the triggers in pg_trigger; the words only when something is wrong.
 CREATE OR REPLACE FUNCTION contender_rank.untrusted_reason()
 RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT CASE
-        WHEN EXISTS (SELECT FROM contender_rank.state_faults) THEN
-            (SELECT pg_catalog.format('the maintenance gave up %s time(s) since the last repair, last in %s '
-                                      '(SQLSTATE %s: %s)',
-                                      (SELECT count(*) FROM contender_rank.state_faults), f.source, f.sqlstate,
-                                      f.message)
-             FROM contender_rank.state_faults f ORDER BY f.fault_id DESC LIMIT 1)
-        WHEN i.host_tables IS DISTINCT FROM contender_rank.host_tables() THEN
-            (SELECT pg_catalog.format('public.%s was dropped or replaced since contender-rank migrate last ran',
-                                      pg_catalog.string_agg(t.name, ', public.' ORDER BY t.ord))
-             FROM unnest(ARRAY['nodes', 'contenders', 'contenders_history'], i.host_tables,
-                         contender_rank.host_tables()) WITH ORDINALITY AS t (name, recorded, now, ord)
-             WHERE t.recorded IS DISTINCT FROM t.now)
-        ELSE
-            (SELECT pg_catalog.format('trigger(s) %s missing or disabled',
-                                      pg_catalog.string_agg(e.tgname || ' on public.' || e.tbl, ', '))
-             FROM (VALUES ('contenders_history', 'contenders_history_after_insert'),
-                          ('contenders_history', 'contenders_history_after_update'),
-                          ('contenders_history', 'contenders_history_after_delete'),
-                          ('contenders_history', 'contenders_history_after_truncate'),
-                          ('contenders', 'contenders_after_insert'),
-                          ('contenders', 'contenders_after_delete'),
-                          ('contenders', 'contenders_after_move')) AS e (tbl, tgname)
-             WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
-                               WHERE t.tgrelid = pg_catalog.to_regclass('public.' || e.tbl)
-                                 AND t.tgname = e.tgname
-                                 AND t.tgenabled <> 'D')
-             HAVING count(*) > 0)
-    END
-    FROM contender_rank.installation i;
+DECLARE
+    v_recorded oid[];
+    v_now      oid[];
+    v_triggers CONSTANT name[] := ARRAY['contenders_history_after_insert', 'contenders_history_after_update',
+                                        'contenders_history_after_delete', 'contenders_history_after_truncate',
+                                        'contenders_after_insert', 'contenders_after_delete',
+                                        'contenders_after_move'];
+    v_reason   text;
+BEGIN
+    IF EXISTS (SELECT FROM contender_rank.state_faults) THEN
+        SELECT pg_catalog.format('the maintenance gave up %s time(s) since the last repair, last in %s '
+                                 '(SQLSTATE %s: %s)',
+                                 (SELECT count(*) FROM contender_rank.state_faults), f.source, f.sqlstate, f.message)
+        INTO v_reason
+        FROM contender_rank.state_faults f ORDER BY f.fault_id DESC LIMIT 1;
+        RETURN v_reason;
+    END IF;
+
+    SELECT i.host_tables INTO v_recorded FROM contender_rank.installation i;
+    v_now := contender_rank.host_tables();
+    IF v_recorded IS DISTINCT FROM v_now THEN
+        SELECT pg_catalog.format('public.%s was dropped or replaced since contender-rank migrate last ran',
+                                 pg_catalog.string_agg(t.name, ', public.' ORDER BY t.ord))
+        INTO v_reason
+        FROM unnest(ARRAY['nodes', 'contenders', 'contenders_history'], v_recorded, v_now)
+             WITH ORDINALITY AS t (name, recorded, now, ord)
+        WHERE t.recorded IS DISTINCT FROM t.now;
+        RETURN v_reason;
+    END IF;
+
+    IF (SELECT count(*) FROM pg_catalog.pg_trigger t
+        WHERE t.tgrelid = ANY (v_now) AND t.tgname = ANY (v_triggers) AND t.tgenabled <> 'D')
+       = cardinality(v_triggers) THEN
+        RETURN NULL;
+    END IF;
+    SELECT pg_catalog.format('trigger(s) %s missing or disabled',
+                             pg_catalog.string_agg(e.tgname || ' on public.' || e.tbl, ', ' ORDER BY e.ord))
+    INTO v_reason
+    FROM unnest(v_triggers, ARRAY['contenders_history', 'contenders_history', 'contenders_history',
+                                  'contenders_history', 'contenders', 'contenders', 'contenders'])
+         WITH ORDINALITY AS e (tgname, tbl, ord)
+    WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
+                      WHERE t.tgrelid = pg_catalog.to_regclass('public.' || e.tbl)
+                        AND t.tgname = e.tgname
+                        AND t.tgenabled <> 'D');
+    RETURN v_reason;
+END;
 $$;
 
 COMMENT ON FUNCTION contender_rank.untrusted_reason() IS
@@ -844,14 +872,12 @@ COMMENT ON FUNCTION contender_rank.contender_columns_present(regclass) IS
     'Whether the table has columns contender_id, node_hotkey, netuid and task (checked once per transaction).';
 
 -- netuid as the integer stale_nodes keeps, from whatever type nineteen gave the column (read as
--- text); NULL when it is not an integer: never an error.
+-- text); NULL when it is not an integer: never an error. A SQL-standard body without settings: the
+-- planner inlines it into the triggers' expressions.
 CREATE OR REPLACE FUNCTION contender_rank.as_netuid(netuid text)
 RETURNS int
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT CASE WHEN as_netuid.netuid ~ '^-?[0-9]{1,9}$' THEN as_netuid.netuid::int END;
-$$;
+RETURN CASE WHEN netuid ~ '^-?[0-9]{1,9}$' THEN netuid::int END;
 
 COMMENT ON FUNCTION contender_rank.as_netuid(text) IS
     'A netuid given as text, as an integer; NULL when it is not one.';
