@@ -895,7 +895,10 @@ AS $$
 DECLARE
     v_node text;
 BEGIN
-    IF NOT contender_rank.contender_columns_present(TG_RELID) THEN
+    -- the memo tested here first: a call per row costs more than the expression
+    IF pg_catalog.current_setting('contender_rank.columns_present', true)
+           IS DISTINCT FROM pg_catalog.pg_current_xact_id()::text || '/' || TG_RELID
+       AND NOT contender_rank.contender_columns_present(TG_RELID) THEN
         RETURN NULL;
     END IF;
     v_node := pg_catalog.format('%s/%s/%s', pg_catalog.pg_current_xact_id(), NEW.netuid, NEW.node_hotkey);
@@ -969,7 +972,9 @@ AS $$
 BEGIN
     -- two statements: PL/pgSQL resolves OLD.task when it prepares the expression that names it, and
     -- raises there if the column is gone, so that expression is reached only once the columns are known
-    IF NOT contender_rank.contender_columns_present(TG_RELID) THEN
+    IF pg_catalog.current_setting('contender_rank.columns_present', true)
+           IS DISTINCT FROM pg_catalog.pg_current_xact_id()::text || '/' || TG_RELID
+       AND NOT contender_rank.contender_columns_present(TG_RELID) THEN
         RETURN NULL;
     END IF;
     IF (OLD.contender_id, OLD.node_hotkey, OLD.netuid, OLD.task)
