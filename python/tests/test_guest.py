@@ -471,3 +471,29 @@ def test_explain_says_when_the_state_is_untrusted(empty_dsn: str, capsys: pytest
     assert "load-balancing order" in first
     assert run(empty_dsn, "explain", task, "--json") == 0
     assert "a test" in json.loads(capsys.readouterr().out)["untrusted"]
+
+
+def test_two_transactions_marking_the_same_node_never_wait_for_each_other(empty_dsn: str) -> None:
+    """stale_nodes has no unique key and each transaction reads only its own rows: while one transaction
+    has inserted contenders on a node and not committed, another inserts contenders on the same node and
+    commits (settle included) without waiting for it. (A wait would end in B's lock_timeout error.)"""
+    adopted_nineteen(empty_dsn, periods=1)
+    node = NODES[0]
+    with psycopg.connect(empty_dsn) as first, psycopg.connect(empty_dsn) as second:
+        insert = (
+            "INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, validator_hotkey,"
+            " raw_capacity, capacity, capacity_to_score, consumed_capacity)"
+            " VALUES (%s, %s, %s, %s, %s, 'v', 10, 10, 10, 0)"
+        )
+        first.execute(insert, (f"{node.hotkey}-first", node.hotkey, node.node_id, node.netuid, "first"))
+        second.execute("SET lock_timeout = '10s'")
+        second.execute(insert, (f"{node.hotkey}-second", node.hotkey, node.node_id, node.netuid, "second"))
+        second.commit()
+        with psycopg.connect(empty_dsn, autocommit=True) as observer:
+            open_rows = observer.execute(
+                "SELECT count(*) FROM contenders WHERE contender_id = %s", (f"{node.hotkey}-second",)
+            ).fetchone()
+        assert open_rows == (1,), "the second transaction committed while the first was still open"
+        first.commit()
+    assert faults(empty_dsn) == []
+    assert_rankings_exact(empty_dsn)
