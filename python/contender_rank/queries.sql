@@ -115,6 +115,13 @@ SELECT contender_rank.untrusted_reason() AS untrusted_reason,
         WHERE c.relnamespace = 'public'::regnamespace
           AND c.relname IN ('nodes', 'contenders', 'contenders_history')) AS host_columns
 
+-- name: knows_trust
+-- whether the installed release can say if its state is trusted (migration 0010 on)
+SELECT to_regprocedure('contender_rank.untrusted_reason()') IS NOT NULL AS knows
+
+-- name: untrusted_reason
+SELECT contender_rank.untrusted_reason() AS untrusted_reason
+
 -- name: recorded_host_columns
 SELECT host_columns FROM contender_rank.installation
 

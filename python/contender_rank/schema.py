@@ -416,6 +416,13 @@ def migrate(dsn: str, rebuild: bool = False, progress: Progress | None = None) -
             conn.execute(queries.get("move_release_01_log"))
         with conn.cursor(row_factory=dict_row) as cur:
             previous = cur.execute(queries.get("installation")).fetchone() if found.installed else None
+            # whether the state was trusted before this migrate re-creates the triggers (one that was
+            # disabled or missing let writes through unseen)
+            untrusted_before = (
+                cur.execute(queries.get("untrusted_reason")).fetchone()["untrusted_reason"]  # type: ignore[index]
+                if previous is not None and cur.execute(queries.get("knows_trust")).fetchone()["knows"]  # type: ignore[index]
+                else None
+            )
         result.migrations_applied = _apply_migrations(conn, found.layout)
         result.functions_applied, result.functions_dropped, result.triggers_dropped = _apply_functions(
             conn, previous["api_functions"] if previous else []
@@ -442,6 +449,7 @@ def migrate(dsn: str, rebuild: bool = False, progress: Progress | None = None) -
             rebuild
             or previous is None
             or previous["state_shape"] != shape
+            or untrusted_before is not None
             or trust["untrusted_reason"] is not None
             or recorded["host_columns"] != trust["host_columns"]
         ):

@@ -497,3 +497,20 @@ def test_two_transactions_marking_the_same_node_never_wait_for_each_other(empty_
         first.commit()
     assert faults(empty_dsn) == []
     assert_rankings_exact(empty_dsn)
+
+
+def test_migrate_rebuilds_a_state_whose_trigger_was_disabled(empty_dsn: str) -> None:
+    """History written while a trigger was disabled (a restore with --disable-triggers, a DBA): the state
+    is untrusted meanwhile (rankings by load balancing), and migrate, which enables the trigger again,
+    rebuilds the state from the history as it is."""
+    adopted_nineteen(empty_dsn)
+    with psycopg.connect(empty_dsn, autocommit=True) as conn:
+        conn.execute("ALTER TABLE contenders_history DISABLE TRIGGER contenders_history_after_insert")
+    as_nineteen(empty_dsn, _period)
+    assert "contenders_history_after_insert on public.contenders_history" in (
+        untrusted_reason(empty_dsn) or ""
+    )
+    assert_load_balancing(empty_dsn)
+    assert migrate(empty_dsn).state_rebuilt
+    assert untrusted_reason(empty_dsn) is None
+    assert_rankings_exact(empty_dsn)
