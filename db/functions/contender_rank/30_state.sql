@@ -188,6 +188,31 @@ $$;
 COMMENT ON FUNCTION contender_rank.begin_maintenance() IS
     'Takes the state lock; when state_faults holds rows, repairs the state (repair_state()) and returns true.';
 
+-- ================================================================ stamps
+
+-- The step both folds start with: the interval of each distinct history time, computed once (exact
+-- interval_index() is numeric arithmetic, and a period's rows share one stamp), as the instant it means
+-- (as_utc(): nineteen's timestamp without time zone holds UTC) and its interval index. Given the
+-- distinct times as an array of the column's own type (timestamp or timestamptz: the polymorphic
+-- signature picks as_utc()'s overload per call), so that the callers join back on the column as it is.
+CREATE OR REPLACE FUNCTION contender_rank.interval_stamps(expired_ats anyarray, decay_interval interval)
+RETURNS TABLE (expired_at anyelement, at timestamptz, k bigint)
+LANGUAGE sql STABLE PARALLEL SAFE
+-- a period's rows share one time: a few distinct times per statement
+ROWS 10
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT d.expired_at, contender_rank.as_utc(d.expired_at),
+           contender_rank.interval_index(contender_rank.as_utc(d.expired_at), interval_stamps.decay_interval)
+    FROM unnest(interval_stamps.expired_ats) AS d (expired_at)
+    -- a time that is not finite is in no interval
+    WHERE isfinite(d.expired_at);
+$$;
+
+COMMENT ON FUNCTION contender_rank.interval_stamps(anyarray, interval) IS
+    'For each history time given (timestamp or timestamptz; not finite ones left out): the instant it means '
+    '(as_utc) and the index of its decay interval.';
+
 -- ================================================================ own metric
 
 -- The exact path: fold these contenders' whole history again (every contender when NULL). Used for
@@ -228,12 +253,10 @@ BEGIN
         WHERE isfinite(h.expired_at)
           AND h.contender_id = ANY (v_ids)
     ),
-    -- the interval of each distinct expired_at, once (numeric arithmetic; a period's rows share one).
-    -- MATERIALIZED: inlined, the planner would compute k again for every joined row
+    -- the interval of each distinct expired_at, once (interval_stamps())
     stamps AS MATERIALIZED (
-        SELECT d.expired_at, contender_rank.as_utc(d.expired_at) AS at,
-               contender_rank.interval_index(contender_rank.as_utc(d.expired_at), v_interval) AS k
-        FROM (SELECT DISTINCT h.expired_at FROM history h) d
+        SELECT st.expired_at, st.at, st.k
+        FROM contender_rank.interval_stamps(ARRAY(SELECT DISTINCT h.expired_at FROM history h), v_interval) st
     ),
     -- grouped and sorted by contender_id in the "C" collation (byte order): the order does not
     -- matter, and the database's linguistic collation would make the sort the costliest step
@@ -685,13 +708,11 @@ BEGIN
         END IF;
         SELECT rc.decay_interval, rc.decay_factor INTO v_interval, v_factor FROM public.ranking_config rc;
 
-        -- the interval of each distinct expired_at, once: exact interval_index() is numeric arithmetic,
-        -- and a period's rows share one stamp (MATERIALIZED, or the planner computes it again per row).
-        -- A row without a finite expired_at is in no interval: ignored (ranking_status() counts them)
+        -- the interval of each distinct expired_at, once (interval_stamps()). A row without a finite
+        -- expired_at is in no interval: ignored (ranking_status() counts them)
         WITH stamps AS MATERIALIZED (
-            SELECT d.expired_at, contender_rank.as_utc(d.expired_at) AS at,
-                   contender_rank.interval_index(contender_rank.as_utc(d.expired_at), v_interval) AS k
-            FROM (SELECT DISTINCT n.expired_at FROM new_rows n WHERE isfinite(n.expired_at)) d
+            SELECT st.expired_at, st.at, st.k
+            FROM contender_rank.interval_stamps(ARRAY(SELECT DISTINCT n.expired_at FROM new_rows n), v_interval) st
         ),
         -- each contender's new rows
         batch AS (

@@ -20,6 +20,7 @@ SELECT set_eq($$SELECT name FROM volatilities WHERE volatility = 's'$$,
                     'contender_rank.similar_metrics_window', 'contender_rank.task_contenders_window',
                     'contender_rank.rank_contenders_window', 'contender_rank.stale_similar', 'contender_rank.task_contenders',
                     'contender_rank.rank_task', 'contender_rank.host_tables', 'contender_rank.untrusted_reason',
+                    'contender_rank.interval_stamps',
                     'contender_rank.task_contenders_balanced', 'contender_rank.rank_balanced',
                     'contender_rank.layout', 'public.rank_contenders', 'public.explain_ranking', 'public.ranking_status'],
               'STABLE: what only reads, the API''s ranking, explain and status among them');
