@@ -23,10 +23,11 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from contender_rank import LayoutError, api, nineteen
+from contender_rank import LayoutError, api
 from contender_rank.cli import main
-from contender_rank.nineteen.replay import Contender, Validator, connect
 from contender_rank.schema import migrate
+from contender_rank_lab import nineteen
+from contender_rank_lab.nineteen.replay import Contender, Validator, connect
 from test_schema import NODES, TASKS, assert_rankings_exact, nineteen_database, table_checksums
 
 NINETEEN_TABLES = ("nodes", "contenders", "contenders_history", "nodes_history")
