@@ -8,7 +8,8 @@
 -- Every contender of the task with what decides its place: the validator's contender and node rows,
 -- read live (requests, capacity, handshake), and its contender_state row, each metric valued at
 -- as_of. When the state already holds history stamped after as_of, that metric comes from the
--- definition instead (20_definition.sql). Settled state only: its callers check stale_nodes first.
+-- definition instead (20_definition.sql). Settled, trusted state only: its callers check
+-- untrusted_reason() and their own stale_nodes first.
 -- A plain SQL function without settings, so the planner inlines it into rank_task and explain_ranking;
 -- a string body, since it reads the validator's tables (a SQL-standard body would bind it to their
 -- columns, and nineteen's ALTER TABLE would fail on it).
