@@ -325,7 +325,16 @@ def test_nineteen_refreshes_while_another_session_holds_the_state_lock(empty_dsn
         dba.rollback()
     recorded = faults(empty_dsn)
     assert recorded and {sqlstate for _, sqlstate in recorded} == {"55P03"}  # lock_not_available
-    assert "lock timeout" in (untrusted_reason(empty_dsn) or "")
+    assert "SQLSTATE 55P03" in (untrusted_reason(empty_dsn) or "")
+    with psycopg.connect(empty_dsn, autocommit=True) as conn:
+        messages = [
+            row[0]
+            for row in conn.execute("SELECT message FROM contender_rank.state_faults ORDER BY fault_id")
+        ]
+    # the first of nineteen's transactions waited for the bound; the later ones found the state
+    # untrusted and only tried the lock
+    assert len(messages) >= 2 and "lock timeout" in messages[0]
+    assert all("already untrusted" in message for message in messages[1:])
     assert_load_balancing(empty_dsn)
     # the next write that can take the lock repairs: nineteen's next period
     as_nineteen(empty_dsn, _period)

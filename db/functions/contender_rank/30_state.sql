@@ -57,8 +57,9 @@
 --   each statement after it sees what the previous holder committed (READ COMMITTED). Taking it is the
 --   first thing begin_maintenance() does, which the statement-level triggers on the validator's tables
 --   and the settle call before any work (after the two checks that let them return at once: gave_up(),
---   and for the settle whether its transaction marked any node); the trigger on task_similarity takes
---   it the same way, and ranking_config's trigger, close_period and the rebuilds take it directly.
+--   and for the settle whether its transaction marked any node); while the state is already untrusted
+--   begin_maintenance() only tries the lock, without waiting. The triggers on task_similarity and
+--   ranking_config, close_period and the rebuilds take it directly, and wait for it.
 --   While holding it a trigger writes only contender_rank's tables and merely reads the validator's,
 --   so it never waits for a row lock: no lock-order deadlock with the validator's statements. The
 --   two per-row triggers on contenders take no lock at all: they only add rows of their
@@ -82,8 +83,8 @@
 --   Why 500 ms: a writer holds the lock until its COMMIT, and the validator's own transactions that
 --   write the state (a period refresh, a retention DELETE) take well under a second; a bound of half
 --   a second lets two such writers serialise as before, and caps what a session that holds the lock
---   for longer (a DBA's open transaction) costs one of the validator's transactions: one wait of
---   500 ms, after which that transaction gives up on the state instead of waiting again.
+--   for longer (a DBA's open transaction) costs the validator one wait of 500 ms: that transaction
+--   gives up on the state, and the later ones, finding the state untrusted, only try the lock.
 --
 -- TRUST AND REPAIR
 --   untrusted_reason() says why the state cannot be trusted, NULL when it can: a row in state_faults,
@@ -169,14 +170,23 @@ COMMENT ON FUNCTION contender_rank.record_fault(text, text, text) IS
 
 -- The start of every maintenance step on the validator's writes: the lock, then, when faults are
 -- recorded, the repair, which leaves nothing else to do (it rebuilt from the tables as they are now,
--- this statement's rows included). Returns whether it repaired.
+-- this statement's rows included). Returns whether it repaired. The wait for the lock is bounded by
+-- the calling trigger's lock_timeout; when the state is already untrusted there is no wait at all
+-- (the lock is only tried): whoever holds it, the next write that gets it repairs, so a session that
+-- holds the lock for long costs the validator one bounded wait, not one per transaction.
 CREATE OR REPLACE FUNCTION contender_rank.begin_maintenance()
 RETURNS boolean
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM contender_rank.lock_state();
+    IF NOT EXISTS (SELECT FROM contender_rank.state_faults) THEN
+        PERFORM contender_rank.lock_state();
+    ELSIF NOT pg_catalog.pg_try_advisory_xact_lock(8243061957233154049) THEN
+        RAISE EXCEPTION 'the state lock is held by another session and the state is already untrusted'
+            USING ERRCODE = 'lock_not_available';
+    END IF;
+    -- faults committed while this waited count too (READ COMMITTED: this statement sees them)
     IF EXISTS (SELECT FROM contender_rank.state_faults) THEN
         PERFORM contender_rank.repair_state();
         RETURN true;
@@ -186,7 +196,8 @@ END;
 $$;
 
 COMMENT ON FUNCTION contender_rank.begin_maintenance() IS
-    'Takes the state lock; when state_faults holds rows, repairs the state (repair_state()) and returns true.';
+    'Takes the state lock (only tries it when the state is already untrusted); when state_faults holds rows, '
+    'repairs the state (repair_state()) and returns true.';
 
 -- ================================================================ stamps
 
@@ -1032,7 +1043,9 @@ DECLARE
     v_hotkeys text[];
     v_netuids int[];
 BEGIN
-    IF contender_rank.begin_maintenance() THEN
+    PERFORM contender_rank.lock_state();
+    IF EXISTS (SELECT FROM contender_rank.state_faults) THEN
+        PERFORM contender_rank.repair_state();
         RETURN NULL;
     END IF;
     SELECT array_agg(c.node_hotkey), array_agg(c.netuid) INTO v_hotkeys, v_netuids FROM public.contenders c;
