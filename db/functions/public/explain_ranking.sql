@@ -29,7 +29,7 @@ BEGIN
     IF v_untrusted IS NOT NULL THEN
         RAISE NOTICE 'the derived state is untrusted (%): today''s places are load-balancing order, metrics 0',
                      v_untrusted
-            USING HINT = 'The next write to nineteen''s tables that can take the state lock repairs it; '
+            USING HINT = 'The next write of history or of the contender list that can take the state lock repairs it; '
                          'contender-rank migrate does too.';
     END IF;
 
