@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -523,4 +524,48 @@ def test_migrate_rebuilds_a_state_whose_trigger_was_disabled(empty_dsn: str) -> 
     assert_load_balancing(empty_dsn)
     assert migrate(empty_dsn).state_rebuilt
     assert untrusted_reason(empty_dsn) is None
+    assert_rankings_exact(empty_dsn)
+
+
+def test_a_session_may_choose_to_wait_for_the_state_lock(empty_dsn: str) -> None:
+    """contender_rank.state_lock_timeout replaces the 500 ms bound for a session: one that sets it to 0
+    waits for the lock as long as it is held, then maintains the state as usual (no fault). The wait
+    is observed in pg_locks before the holder lets go, so nothing depends on timing."""
+    adopted_nineteen(empty_dsn)
+    with psycopg.connect(empty_dsn) as holder:
+        holder.execute("SELECT contender_rank.lock_state()")
+        with psycopg.connect(empty_dsn, autocommit=True) as writer:
+            writer.execute("SET contender_rank.state_lock_timeout = 0")
+            done = threading.Event()
+
+            def write() -> None:
+                writer.execute(
+                    "INSERT INTO contenders_history (contender_id, node_hotkey, node_id, netuid, task,"
+                    " validator_hotkey, raw_capacity, capacity, capacity_to_score, consumed_capacity,"
+                    " period_score, created_at, updated_at, expired_at)"
+                    " SELECT contender_id, node_hotkey, node_id, netuid, task, validator_hotkey,"
+                    " raw_capacity, capacity, capacity_to_score, consumed_capacity, 0.5, created_at,"
+                    " updated_at, %s FROM contenders",
+                    (utc_now(),),
+                )
+                done.set()
+
+            thread = threading.Thread(target=write)
+            thread.start()
+            with psycopg.connect(empty_dsn, autocommit=True) as observer:
+                waiting = False
+                for _ in range(600):  # the writer reaches the lock; bounded only against a hang
+                    waiting = observer.execute(
+                        "SELECT EXISTS (SELECT FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                        " AND pid = %s)",
+                        (writer.info.backend_pid,),
+                    ).fetchone() == (True,)
+                    if waiting or done.is_set():
+                        break
+                    done.wait(0.05)
+            assert waiting and not done.is_set(), "the writer waits for the lock"
+            holder.rollback()
+            thread.join(timeout=60)
+            assert done.is_set()
+    assert faults(empty_dsn) == []
     assert_rankings_exact(empty_dsn)

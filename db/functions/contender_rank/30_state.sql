@@ -80,6 +80,7 @@
 --   nothing, and the statement-level triggers and the settle record the fault), convert netuid without
 --   a cast that could fail (as_netuid()), and insert into a table without a unique key, check or
 --   trigger of its own but the deferred settle.
+--   A session may set contender_rank.state_lock_timeout to another bound (0: wait as long as it takes).
 --   Why 500 ms: a writer holds the lock until its COMMIT, and the validator's own transactions that
 --   write the state (a period refresh, a retention DELETE) take well under a second; a bound of half
 --   a second lets two such writers serialise as before, and caps what a session that holds the lock
@@ -179,8 +180,16 @@ RETURNS boolean
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    v_bound text := pg_catalog.current_setting('contender_rank.state_lock_timeout', true);
 BEGIN
     IF NOT EXISTS (SELECT FROM contender_rank.state_faults) THEN
+        -- a session may choose another bound than its trigger's 500 ms (tests that script a wait, an
+        -- operator who prefers waiting): contender_rank.state_lock_timeout, any lock_timeout value.
+        -- Set locally, so undone when this function returns (it has a SET clause of its own)
+        IF v_bound IS NOT NULL AND v_bound <> '' THEN
+            PERFORM pg_catalog.set_config('lock_timeout', v_bound, true);
+        END IF;
         PERFORM contender_rank.lock_state();
     ELSIF NOT pg_catalog.pg_try_advisory_xact_lock(8243061957233154049) THEN
         RAISE EXCEPTION 'the state lock is held by another session and the state is already untrusted'
