@@ -13,6 +13,7 @@ caller commits. A rejected write leaves the database unchanged and the connectio
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +30,9 @@ from contender_rank.models import (
     RankingConfig,
     RankingStatus,
     Similarity,
+    StateCheck,
+    StateDifference,
+    StateRepair,
 )
 
 # The ranking_config columns a DBA tunes; anything else passed to update_config is refused.
@@ -367,3 +371,112 @@ async def update_config_async(
 ) -> RankingConfig:
     """``update_config`` for an ``AsyncConnection``."""
     return await _run_async(conn, _update_config(changes))
+
+
+# -- verify: the derived state against the definition -------------------------------------------------
+
+# floats compared relative to their magnitude: the running fold and the definition add the same terms in
+# different orders, so only the last bits may differ
+DEFAULT_TOLERANCE = 1e-9
+
+
+def _verify_params(as_of: datetime | None, tolerance: float) -> dict[str, Any]:
+    _checked_as_of(as_of)
+    check_types(tolerance=(tolerance, (int, float), False))
+    if not 0 <= tolerance < 1:
+        raise InvalidValueError(
+            f"tolerance = {tolerance!r} is not allowed: it must be a number >= 0 and < 1 (relative to the "
+            "magnitude of the values compared; 0 means bit-exact)",
+            field="tolerance",
+        )
+    return {"as_of": as_of, "tolerance": float(tolerance)}
+
+
+def _state_check(row: Mapping[str, Any], tolerance: float, seconds: float) -> StateCheck:
+    return StateCheck(
+        valued_at=row["valued_at"],
+        tolerance=tolerance,
+        contenders=row["contenders"],
+        history_rows=row["history_rows"],
+        faults=row["faults"],
+        differences=[StateDifference(**difference) for difference in row["differences"]],
+        seconds=seconds,
+    )
+
+
+def _needs_rebuild(before: StateCheck, force: bool) -> bool:
+    return force or not before.exact or before.faults > 0
+
+
+def verify_state(
+    conn: psycopg.Connection[Any], as_of: datetime | None = None, tolerance: float = DEFAULT_TOLERANCE
+) -> StateCheck:
+    """Compare the derived state with the definition from history for every contender (current, with
+    history or with a state row); ``StateCheck.differences`` lists where they differ (empty: exact).
+    Only reads, in one snapshot, and takes no lock a writer waits for. Needs ranking_admin."""
+    params = _verify_params(as_of, tolerance)
+    started = time.perf_counter()
+    with translated_errors(params), conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute(queries.get("verify_state"), params).fetchone()
+    assert row is not None
+    return _state_check(row, params["tolerance"], time.perf_counter() - started)
+
+
+def repair_state(
+    conn: psycopg.Connection[Any],
+    as_of: datetime | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+    *,
+    force: bool = False,
+) -> StateRepair:
+    """Check; when the state differs or faults are recorded (or ``force``), rebuild it from history in
+    one transaction under the state lock and clear the faults it accounts for; check again. Waits at
+    most 10 s for the state lock. Needs ranking_admin."""
+    before = verify_state(conn, as_of, tolerance)
+    rebuilt, cleared, in_state, held = False, 0, None, 0.0
+    if _needs_rebuild(before, force):
+        started = time.perf_counter()
+        with translated_errors(), conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+            row = cur.execute(queries.get("repair_state")).fetchone()
+        held = time.perf_counter() - started
+        assert row is not None
+        rebuilt, cleared, in_state = True, row["faults_cleared"], row["contenders_in_state"]
+    after = verify_state(conn, as_of, tolerance)
+    return StateRepair(before, rebuilt, cleared, in_state, held, after)
+
+
+async def verify_state_async(
+    conn: psycopg.AsyncConnection[Any], as_of: datetime | None = None, tolerance: float = DEFAULT_TOLERANCE
+) -> StateCheck:
+    """``verify_state`` for an ``AsyncConnection``."""
+    params = _verify_params(as_of, tolerance)
+    started = time.perf_counter()
+    with translated_errors(params):
+        async with conn.cursor(row_factory=dict_row) as cur:
+            await cur.execute(queries.get("verify_state"), params)
+            row = await cur.fetchone()
+    assert row is not None
+    return _state_check(row, params["tolerance"], time.perf_counter() - started)
+
+
+async def repair_state_async(
+    conn: psycopg.AsyncConnection[Any],
+    as_of: datetime | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+    *,
+    force: bool = False,
+) -> StateRepair:
+    """``repair_state`` for an ``AsyncConnection``."""
+    before = await verify_state_async(conn, as_of, tolerance)
+    rebuilt, cleared, in_state, held = False, 0, None, 0.0
+    if _needs_rebuild(before, force):
+        started = time.perf_counter()
+        with translated_errors():
+            async with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+                await cur.execute(queries.get("repair_state"))
+                row = await cur.fetchone()
+        held = time.perf_counter() - started
+        assert row is not None
+        rebuilt, cleared, in_state = True, row["faults_cleared"], row["contenders_in_state"]
+    after = await verify_state_async(conn, as_of, tolerance)
+    return StateRepair(before, rebuilt, cleared, in_state, held, after)
