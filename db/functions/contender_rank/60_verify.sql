@@ -23,13 +23,16 @@ CREATE OR REPLACE FUNCTION contender_rank.agrees(stored float8, expected float8,
 RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN coalesce(agrees.stored = agrees.expected
-                OR abs(agrees.stored - agrees.expected)
-                   <= agrees.tolerance * greatest(abs(agrees.stored), abs(agrees.expected)),
+                -- only finite values get the tolerance (PostgreSQL's NaN equals NaN and sorts above
+                -- infinity: either would otherwise pass against anything)
+                OR (abs(agrees.stored) < 'Infinity'::float8 AND abs(agrees.expected) < 'Infinity'::float8
+                    AND abs(agrees.stored - agrees.expected)
+                        <= agrees.tolerance * greatest(abs(agrees.stored), abs(agrees.expected))),
                 false);
 
 COMMENT ON FUNCTION contender_rank.agrees(float8, float8, float8) IS
-    'True when stored equals expected or they differ by at most tolerance times the larger magnitude; false '
-    'when either is NULL.';
+    'True when stored equals expected, or both are finite and differ by at most tolerance times the larger '
+    'magnitude; false when either is NULL.';
 
 -- The time the check values every metric at, and how much it covers. By default the newest history
 -- time (every row counts, and nothing has decayed further than it must: a wrong value shows at its
@@ -75,7 +78,8 @@ COMMENT ON FUNCTION contender_rank.verification_scope(timestamptz) IS
 
 -- Where contender_state differs from the definition, one row per difference:
 --   missing row        a contender with history, or a current one on a settled node, has no state row
---   extra row          a state row for a contender with no history that is not current
+--   extra row          an own metric stored for a contender with no history that is not current (a row
+--                      without one is what the settle leaves of a deleted contender: never read, allowed)
 --   own_metric         its own metric at as_of, stored (the running sum decayed) against own_metrics_window
 --   own_interval, own_interval_rows, own_newest_at
 --                      the newest interval with history, its row count, the newest history time
@@ -189,7 +193,10 @@ BEGIN
                END AS similar_stored,
                coalesce(sd.similar_metric, 0) AS similar_expected,
                s.similar_interval, s.similar_newest_at, l.k AS lenders_k, l.newest_at AS lenders_newest_at,
-               s.task AS stored_task
+               s.task AS stored_task,
+               -- an own metric for a contender that has no history and is not current; a row without one
+               -- is what the settle leaves of a contender that was deleted, never read, and no difference
+               s.own_interval IS NOT NULL AND n.k IS NULL AND c.contender_id IS NULL AS extra
         FROM ids i
         CROSS JOIN config
         LEFT JOIN contender_rank.contender_state s ON s.contender_id = i.contender_id
@@ -211,25 +218,26 @@ BEGIN
         UNION ALL
         SELECT x.contender_id, x.task, 'extra row',
                format('own_metric %s, similar_metric %s', x.own_stored, x.similar_stored),
-               'no row: no history and not current'
+               'no own metric: no history, and not current'
         FROM compared x
-        WHERE x.in_state AND x.newest_k IS NULL AND NOT x.current
+        WHERE x.extra
         UNION ALL
         SELECT x.contender_id, x.task, 'own_metric', x.own_stored::text, x.own_expected::text
         FROM compared x
-        WHERE x.in_state AND NOT contender_rank.agrees(x.own_stored, x.own_expected, state_differences.tolerance)
+        WHERE x.in_state AND NOT x.extra
+          AND NOT contender_rank.agrees(x.own_stored, x.own_expected, state_differences.tolerance)
         UNION ALL
         SELECT x.contender_id, x.task, 'own_interval', x.own_interval::text, x.newest_k::text
         FROM compared x
-        WHERE x.in_state AND x.own_interval IS DISTINCT FROM x.newest_k
+        WHERE x.in_state AND NOT x.extra AND x.own_interval IS DISTINCT FROM x.newest_k
         UNION ALL
         SELECT x.contender_id, x.task, 'own_interval_rows', x.own_interval_rows::text, x.newest_rows::text
         FROM compared x
-        WHERE x.in_state AND x.own_interval_rows IS DISTINCT FROM x.newest_rows
+        WHERE x.in_state AND NOT x.extra AND x.own_interval_rows IS DISTINCT FROM x.newest_rows
         UNION ALL
         SELECT x.contender_id, x.task, 'own_newest_at', x.own_newest_at::text, x.newest_at::text
         FROM compared x
-        WHERE x.in_state AND x.own_newest_at IS DISTINCT FROM x.newest_at
+        WHERE x.in_state AND NOT x.extra AND x.own_newest_at IS DISTINCT FROM x.newest_at
         UNION ALL
         SELECT x.contender_id, x.task, 'task', x.stored_task, x.task
         FROM compared x
@@ -329,6 +337,13 @@ DECLARE
     v_table text;
     v_oid   oid;
 BEGIN
+    IF host_shape.columns IS NULL OR jsonb_typeof(host_shape.columns) <> 'object'
+       OR EXISTS (SELECT FROM jsonb_each(host_shape.columns) t WHERE jsonb_typeof(t.value) <> 'array') THEN
+        RAISE EXCEPTION 'columns must be a JSON object of table name -> array of column names, got %',
+                        coalesce(host_shape.columns::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value', COLUMN = 'columns',
+                  HINT = 'For example {"contenders_history": ["contender_id", "period_score", "expired_at"]}.';
+    END IF;
     FOR v_table IN SELECT jsonb_object_keys(host_shape.columns) LOOP
         v_oid := pg_catalog.to_regclass(pg_catalog.format('public.%I', v_table));
         CONTINUE WHEN v_oid IS NULL;
@@ -371,7 +386,7 @@ BEGIN
     RETURN QUERY
     WITH recorded AS (
         SELECT t.key AS table_name, (t.value ->> 'oid')::oid AS recorded_oid, t.value AS shape,
-               pg_catalog.to_regclass(pg_catalog.format('public.%I', t.key)) AS found_oid
+               pg_catalog.to_regclass(pg_catalog.format('public.%I', t.key))::oid AS found_oid
         FROM jsonb_each(v_shape) t
     ),
     columns AS (
