@@ -408,6 +408,19 @@ def _needs_rebuild(before: StateCheck, force: bool) -> bool:
     return force or not before.exact or before.faults > 0
 
 
+def _repair_params(lock_wait: timedelta) -> dict[str, Any]:
+    check_types(lock_wait=(lock_wait, timedelta, False))
+    if not timedelta(0) < lock_wait <= timedelta(hours=1):
+        raise InvalidValueError(
+            f"lock_wait = {lock_wait!r} is not allowed: it must be longer than 0 and at most 1 hour",
+            field="lock_wait",
+        )
+    return {"lock_wait": lock_wait}
+
+
+DEFAULT_LOCK_WAIT = timedelta(seconds=10)
+
+
 def verify_state(
     conn: psycopg.Connection[Any], as_of: datetime | None = None, tolerance: float = DEFAULT_TOLERANCE
 ) -> StateCheck:
@@ -428,16 +441,18 @@ def repair_state(
     tolerance: float = DEFAULT_TOLERANCE,
     *,
     force: bool = False,
+    lock_wait: timedelta = DEFAULT_LOCK_WAIT,
 ) -> StateRepair:
     """Check; when the state differs or faults are recorded (or ``force``), rebuild it from history in
     one transaction under the state lock and clear the faults it accounts for; check again. Waits at
-    most 10 s for the state lock. Needs ranking_admin."""
+    most ``lock_wait`` for the state lock. Needs ranking_admin."""
+    params = _repair_params(lock_wait)
     before = verify_state(conn, as_of, tolerance)
     rebuilt, cleared, in_state, held = False, 0, None, 0.0
     if _needs_rebuild(before, force):
         started = time.perf_counter()
-        with translated_errors(), conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
-            row = cur.execute(queries.get("repair_state")).fetchone()
+        with translated_errors(params), conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+            row = cur.execute(queries.get("repair_state"), params).fetchone()
         held = time.perf_counter() - started
         assert row is not None
         rebuilt, cleared, in_state = True, row["faults_cleared"], row["contenders_in_state"]
@@ -465,15 +480,17 @@ async def repair_state_async(
     tolerance: float = DEFAULT_TOLERANCE,
     *,
     force: bool = False,
+    lock_wait: timedelta = DEFAULT_LOCK_WAIT,
 ) -> StateRepair:
     """``repair_state`` for an ``AsyncConnection``."""
+    params = _repair_params(lock_wait)
     before = await verify_state_async(conn, as_of, tolerance)
     rebuilt, cleared, in_state, held = False, 0, None, 0.0
     if _needs_rebuild(before, force):
         started = time.perf_counter()
-        with translated_errors():
+        with translated_errors(params):
             async with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
-                await cur.execute(queries.get("repair_state"))
+                await cur.execute(queries.get("repair_state"), params)
                 row = await cur.fetchone()
         held = time.perf_counter() - started
         assert row is not None

@@ -88,7 +88,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--repair",
         action="store_true",
         help="when anything differs or faults are recorded: rebuild the state from history in one "
-        "transaction (holding the state lock; waits at most 10 s for it), clear the faults, check again",
+        "transaction (holding the state lock; waits at most --lock-wait for it), clear the faults, "
+        "check again",
+    )
+    cmd.add_argument(
+        "--lock-wait",
+        type=number,
+        default=api.DEFAULT_LOCK_WAIT.total_seconds(),
+        metavar="S",
+        help="with --repair: give up when the state lock is not free within S seconds, 0 < S <= 3600 "
+        "(default 10)",
     )
     cmd.add_argument(
         "--tolerance",
@@ -448,7 +457,9 @@ def run_verify(args: argparse.Namespace) -> int:
     with connect(args) as conn:
         try:
             if args.repair:
-                repair = api.repair_state(conn, as_of=args.as_of, tolerance=args.tolerance)
+                repair = api.repair_state(
+                    conn, as_of=args.as_of, tolerance=args.tolerance, lock_wait=_seconds(args.lock_wait)
+                )
                 check = repair.after
             else:
                 repair = None
@@ -490,6 +501,12 @@ def run_verify(args: argparse.Namespace) -> int:
             print("after:")
         print_check(check)
     return 0 if check.exact and check.faults == 0 else 1
+
+
+def _seconds(value: float) -> timedelta:
+    if not 0 < value <= 3600:
+        raise CliError(f"--lock-wait must be more than 0 and at most 3600 seconds, got {value:g}")
+    return timedelta(seconds=value)
 
 
 def check_json(check: StateCheck) -> dict[str, Any]:

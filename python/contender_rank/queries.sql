@@ -179,7 +179,7 @@ SELECT v.valued_at, v.contenders, v.history_rows,
 FROM contender_rank.verification_scope(%(as_of)s::timestamptz) v
 
 -- name: repair_state
-SELECT faults_cleared, contenders_in_state FROM contender_rank.repair_state()
+SELECT faults_cleared, contenders_in_state FROM contender_rank.repair_state(%(lock_wait)s::interval)
 
 -- name: installed
 -- from the catalog: to_regclass would need USAGE on schema contender_rank, which only the admin has

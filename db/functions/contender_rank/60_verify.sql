@@ -100,6 +100,8 @@ SET search_path = pg_catalog, pg_temp
 SET work_mem = '64MB'
 SET enable_nestloop = off
 SET jit = off
+-- the times it reports as text read the same from every session
+SET TimeZone = 'UTC'
 AS $$
 DECLARE
     v_as_of      timestamptz;
@@ -278,12 +280,13 @@ COMMENT ON FUNCTION contender_rank.state_differences(timestamptz, float8) IS
 -- it saw once it held the lock: a fault committed by then describes a write committed by then, which
 -- the rebuild reads. One whose transaction commits later (a lower fault_id can commit after a higher
 -- one) may describe rows the rebuild did not see, so it stays for the next repair.
-CREATE OR REPLACE FUNCTION contender_rank.repair_state()
+CREATE OR REPLACE FUNCTION contender_rank.repair_state(lock_wait interval DEFAULT '10 seconds')
 RETURNS TABLE (faults_cleared bigint, contenders_in_state bigint)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
--- a DBA's forgotten transaction may hold the state lock: give up with a clear error rather than
--- queue behind it (and have every writer queue behind the repair)
+-- a DBA's forgotten transaction may hold the state lock: give up after lock_wait with a clear error
+-- rather than queue behind it (and have every writer queue behind the repair). Set here so that the
+-- caller's own lock_timeout comes back when the function returns.
 SET lock_timeout = '10s'
 AS $$
 DECLARE
@@ -291,6 +294,15 @@ DECLARE
     v_cleared bigint;
     v_holders text;
 BEGIN
+    IF repair_state.lock_wait IS NULL OR NOT (extract(epoch FROM repair_state.lock_wait) > 0
+                                              AND repair_state.lock_wait <= interval '1 hour') THEN
+        RAISE EXCEPTION 'lock_wait must be an interval above 0 and at most 1 hour, got %',
+                        coalesce(repair_state.lock_wait::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value', COLUMN = 'lock_wait',
+                  HINT = 'How long to wait for the state lock, e.g. ''10 seconds''.';
+    END IF;
+    PERFORM pg_catalog.set_config('lock_timeout', (extract(epoch FROM repair_state.lock_wait) * 1000)::bigint::text,
+                                  true);
     BEGIN
         PERFORM contender_rank.lock_state();
     EXCEPTION WHEN lock_not_available THEN
@@ -302,11 +314,13 @@ BEGIN
         WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d
                                                                        WHERE d.datname = pg_catalog.current_database())
           AND ((l.classid::bigint << 32) | l.objid::bigint) = 8243061957233154049;
-        RAISE EXCEPTION 'the state lock is held by another session (%) and was not released within 10 s: nothing was repaired',
-                        coalesce(v_holders, 'not visible to this role')
+        RAISE EXCEPTION 'the state lock is held by another session (%) and was not released within %: nothing was '
+                        'repaired', coalesce(v_holders, 'not visible to this role'), repair_state.lock_wait
             USING ERRCODE = 'lock_not_available',
                   HINT = 'End that transaction (or wait for it) and run the repair again.';
     END;
+    -- the rebuild itself waits for nothing: no other writer of the state runs while the lock is held
+    PERFORM pg_catalog.set_config('lock_timeout', '0', true);
     v_seen := ARRAY(SELECT f.fault_id FROM contender_rank.state_faults f);
     PERFORM contender_rank.rebuild_state();
     -- settle every node now, under this lock, instead of at COMMIT
@@ -318,9 +332,9 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION contender_rank.repair_state() IS
+COMMENT ON FUNCTION contender_rank.repair_state(interval) IS
     'Rebuilds the derived state from history and settles every node, under the state lock (held until the '
-    'transaction ends; waits at most 10 s for it), then removes the state_faults rows that were there when it '
+    'transaction ends; waits at most lock_wait for it), then removes the state_faults rows that were there when it '
     'took the lock. Returns how many faults it cleared and the state rows it left.';
 
 -- ================================================================ the shape of the validator's tables
