@@ -25,14 +25,10 @@ from contender_rank import (
     verify_state_async,
 )
 from contender_rank.cli import main
-from contender_rank.nineteen.replay import Contender, Node, Validator, connect, statement
+from contender_rank.nineteen.replay import Validator, connect, statement
 from model_checks import assert_matches_model, fetch, micros, world_of
+from nineteen_world import CONTENDERS, START, TASKS, nineteen_periods, nineteen_world
 from ranking_model import rank
-
-NODES = tuple(Node(f"hotkey-{k}", node_id=k) for k in range(1, 4))
-TASKS = ("chat-llama-3-2-3b", "chat-llama-3-1-8b")
-CONTENDERS = [Contender(node, task) for node in NODES for task in TASKS]
-START = datetime(2025, 1, 1)  # naive UTC, as nineteen stores it
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -50,35 +46,6 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str)
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
     for word in words:
         assert word in lines[0], lines[0]
-
-
-async def _nineteen(dsn: str, first_period: int, periods: int, *, triggers_off: bool = False) -> None:
-    """nineteen's control node over some periods (stamped an hour apart), the query node serving in
-    between; with ``triggers_off`` as a restore or a careless DBA would, in replica mode (no trigger
-    fires)."""
-    conn = await connect(dsn)
-    if triggers_off:
-        await conn.execute("SET session_replication_role = replica")
-    validator = Validator(conn)
-    if first_period == 0:
-        await validator.refresh_nodes(NODES)
-        await validator.handshake(NODES[:2])
-        await validator.insert_contenders(CONTENDERS)
-    for period in range(first_period, first_period + periods):
-        for task in TASKS:
-            for row in await validator.select_synthetic(task, 3):
-                status = 500 if (row["node_id"] + period) % 3 == 0 else 200
-                await validator.serve(row["contender_id"], status=status)
-        await validator.period(CONTENDERS, expired_at=START + timedelta(hours=period))
-    await conn.close()
-
-
-def nineteen_world(dsn: str) -> None:
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(
-            "INSERT INTO task_similarity (from_task, to_task, similarity) VALUES (%s, %s, 0.8)", TASKS
-        )
-    asyncio.run(_nineteen(dsn, 0, 4))
 
 
 def ranking_mismatches(dsn: str, as_of: datetime) -> list[str]:
@@ -111,7 +78,7 @@ def test_history_written_with_the_triggers_off_is_found_and_repaired(
     result = cli(capsys, "--dsn", adopted_dsn, "verify")
     assert result.returncode == 0 and result.stdout.startswith("exact:"), result
 
-    asyncio.run(_nineteen(adopted_dsn, 4, 2, triggers_off=True))  # two periods the triggers never saw
+    asyncio.run(nineteen_periods(adopted_dsn, 4, 2, triggers_off=True))  # two periods the triggers never saw
 
     # the ranking is now wrong, and verify says where
     broken = ranking_mismatches(adopted_dsn, as_of)
