@@ -152,23 +152,20 @@ BEGIN
         FROM public.contenders c
         WHERE NOT EXISTS (SELECT FROM stale n WHERE n.node_hotkey = c.node_hotkey AND n.netuid = c.netuid)
     ),
-    own_defined AS (
+    -- the definition's own metric of every contender id, from one pass over history
+    own_defined AS MATERIALIZED (
         SELECT w.contender_id COLLATE "C" AS contender_id, w.own_metric
         FROM config,
              contender_rank.own_metrics_window(ARRAY(SELECT i.contender_id FROM ids i), v_as_of,
                                                config.decay_interval, config.decay_factor) w
     ),
-    similar_defined AS (
-        SELECT w.contender_id COLLATE "C" AS contender_id, w.similar_metric
-        FROM config,
-             contender_rank.similar_metrics_window(ARRAY(SELECT s.contender_id FROM settled s), v_as_of,
-                                                   config.decay_interval, config.decay_factor) w
-    ),
-    -- what a settled contender's borrowed metric is valued at: the newest interval, and time, among
-    -- the histories of the contenders it borrows from (a positive similarity, on its node)
-    lenders AS (
-        SELECT target.contender_id COLLATE "C" AS contender_id, max(n.k) AS k, max(n.newest_at) AS newest_at
+    -- what each settled contender borrows: the other current contenders on its node whose task is
+    -- similar to its own (similar_metrics_window's pairs)
+    borrowed AS MATERIALIZED (
+        SELECT target.contender_id COLLATE "C" AS target_id, source.contender_id COLLATE "C" AS source_id,
+               ts.similarity
         FROM public.contenders target
+        JOIN settled sc ON sc.contender_id = target.contender_id COLLATE "C"
         JOIN public.contenders source
           ON source.node_hotkey = target.node_hotkey
          AND source.netuid = target.netuid
@@ -176,9 +173,26 @@ BEGIN
         JOIN public.task_similarity ts
           ON ts.from_task = source.task
          AND ts.to_task = target.task
-         AND ts.similarity > 0
-        JOIN newest n ON n.contender_id = source.contender_id COLLATE "C"
-        GROUP BY 1
+    ),
+    -- similar_metrics_window's sum, in its order, over the own metrics above: the definition, without
+    -- reading the whole history a second time (similar_metrics_window computes its lenders' own
+    -- metrics itself). tests.check_both_paths compares the state with similar_metrics_window proper
+    -- and with this check alike, so the two cannot drift apart unnoticed.
+    similar_defined AS (
+        SELECT b.target_id AS contender_id,
+               sum(contender_rank.scaled(b.similarity, o.own_metric) ORDER BY o.own_metric, b.similarity) AS similar_metric
+        FROM borrowed b
+        JOIN own_defined o ON o.contender_id = b.source_id
+        GROUP BY b.target_id
+    ),
+    -- what a settled contender's borrowed metric is valued at: the newest interval, and time, among
+    -- the histories of the contenders it borrows from with a positive similarity
+    lenders AS (
+        SELECT b.target_id AS contender_id, max(n.k) AS k, max(n.newest_at) AS newest_at
+        FROM borrowed b
+        JOIN newest n ON n.contender_id = b.source_id
+        WHERE b.similarity > 0
+        GROUP BY b.target_id
     ),
     compared AS (
         SELECT i.contender_id, coalesce(c.task, s.task) AS task,
