@@ -127,14 +127,21 @@ BEGIN
         FROM (SELECT DISTINCT h.expired_at FROM public.contenders_history h WHERE isfinite(h.expired_at)) d
         CROSS JOIN config
     ),
-    -- each contender's newest interval with history, its rows, and its newest history time
+    -- each contender's newest interval with history and newest history time (one group per
+    -- contender: grouping by contender and interval would make a group of nearly every row)...
+    newest_k AS MATERIALIZED (
+        SELECT h.contender_id COLLATE "C" AS contender_id, max(st.k) AS k, max(st.at) AS newest_at
+        FROM public.contenders_history h
+        JOIN stamps st ON st.expired_at = h.expired_at
+        GROUP BY 1
+    ),
+    -- ...and how many of its rows fall in that interval
     newest AS MATERIALIZED (
-        SELECT DISTINCT ON (per.contender_id) per.contender_id, per.k, per.row_count, per.newest_at
-        FROM (SELECT h.contender_id COLLATE "C" AS contender_id, st.k, count(*) AS row_count, max(st.at) AS newest_at
-              FROM public.contenders_history h
-              JOIN stamps st ON st.expired_at = h.expired_at
-              GROUP BY 1, 2) per
-        ORDER BY per.contender_id, per.k DESC
+        SELECT n.contender_id, n.k, n.newest_at, count(*) AS row_count
+        FROM public.contenders_history h
+        JOIN stamps st ON st.expired_at = h.expired_at
+        JOIN newest_k n ON n.contender_id = h.contender_id COLLATE "C" AND n.k = st.k
+        GROUP BY n.contender_id, n.k, n.newest_at
     ),
     ids AS MATERIALIZED (
         SELECT n.contender_id FROM newest n
