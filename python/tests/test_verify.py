@@ -25,7 +25,9 @@ from contender_rank import (
     verify_state_async,
 )
 from contender_rank.cli import main
+from contender_rank.commands import _drift_advice, status_warnings
 from contender_rank.nineteen.replay import Validator, connect, statement
+from contender_rank.schema import migrate
 from model_checks import assert_matches_model, fetch, micros, world_of
 from nineteen_world import CONTENDERS, START, TASKS, nineteen_periods, nineteen_world
 from ranking_model import rank
@@ -377,3 +379,35 @@ def test_status_says_untrusted_why_and_how_nineteens_tables_drifted(
     notes = [line for line in result.stdout.splitlines() if line.startswith("note:")]
     assert any("not trusted" in note and "verify --repair" in note for note in notes)
     assert any("column renamed (requests_429 -> too_many_requests)" in note for note in notes)
+
+
+def test_migrate_records_the_shape_again(
+    adopted_dsn: str,
+) -> None:
+    with psycopg.connect(adopted_dsn, autocommit=True) as conn:
+        # what migrate recorded, edited to stand for a replaced table and a retyped column
+        conn.execute(
+            "UPDATE contender_rank.installation SET host_shape = jsonb_set(jsonb_set(host_shape,"
+            " '{nodes,oid}', '1'), '{contenders_history,columns,expired_at,type}', '\"text\"')"
+        )
+        drift = ranking_status(conn).shape_drift
+        assert drift[0] == (
+            "public.contenders_history.expired_at: column type changed (text -> timestamp without time zone)"
+        )
+        assert drift[1].startswith("public.nodes: table replaced (dropped and created again) (oid 1 -> oid ")
+        assert any("to adopt it" in note for note in status_warnings(ranking_status(conn)))
+    migrate(adopted_dsn)
+    with psycopg.connect(adopted_dsn, autocommit=True) as conn:
+        status = ranking_status(conn)
+        assert status.shape_drift == [] and status.trusted, "migrate recorded what it adopted"
+
+
+def test_status_says_whether_migrate_would_adopt_a_retyped_column() -> None:
+    adopted = "public.contenders_history.expired_at: column type changed (timestamp without time zone -> {})"
+    assert "run `contender-rank migrate` to adopt it" in _drift_advice(
+        adopted.format("timestamp with time zone")
+    )
+    assert "migrate refuses this type" in _drift_advice(adopted.format("text"))
+    assert (
+        _drift_advice("public.contenders_history: trigger disabled (contenders_history_after_insert)") == ""
+    )
