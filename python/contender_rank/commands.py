@@ -106,7 +106,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="T",
         help="0 <= T < 1: how far two floats may differ, relative to the larger (default 1e-9)",
     )
-    _add_as_of(cmd, "value every metric as of this time, at or after the newest history row")
+    cmd.add_argument(
+        "--as-of",
+        type=parse_timestamp,
+        metavar="TS",
+        help="value every metric as of this time, at or after the newest history row: ISO 8601 with a UTC "
+        "offset, e.g. 2025-01-01T05:00:00Z (default: the newest history row's time)",
+    )
     _add_json(cmd)
     cmd.set_defaults(handler=run_verify)
 
