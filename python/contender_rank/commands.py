@@ -12,12 +12,15 @@ from __future__ import annotations
 import argparse
 import json
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
+from psycopg.rows import dict_row
 
 from contender_rank import api, queries
 from contender_rank.cli import CliError, number, parse_timestamp, positive_int
@@ -459,8 +462,42 @@ def _drift_advice(drift: str) -> str:
     return f" (contender_rank reads {' or '.join(accepted)}: migrate refuses this type)"
 
 
+@contextmanager
+def giving_way(
+    dsn: str, conn: psycopg.Connection[Any], poll_s: float = 0.05
+) -> Iterator[list[dict[str, Any]]]:
+    """While the block runs on ``conn``, a second session watches for a session waiting for a table lock
+    that ``conn`` holds (nineteen's ALTER TABLE, TRUNCATE, DROP TABLE: behind such a wait every other
+    statement on the table queues too) and, when one appears, cancels ``conn``'s statement, so that
+    the check or the repair gives way within about ``poll_s``. The list it yields names the session
+    given way to, if any."""
+    pid = conn.info.backend_pid
+    given_way_to: list[dict[str, Any]] = []
+    stop = threading.Event()
+    # connected here, not in the thread: a watcher that cannot connect is an error the user sees
+    watcher = psycopg.connect(dsn, autocommit=True)
+
+    def watch() -> None:
+        with watcher.cursor(row_factory=dict_row) as cur:
+            while not stop.wait(poll_s):
+                row = cur.execute(queries.get("waiting_for_session"), {"pid": pid}).fetchone()
+                if row is not None:
+                    given_way_to.append(row)
+                    cur.execute(queries.get("cancel_session"), {"pid": pid})
+                    return
+
+    thread = threading.Thread(target=watch, name="contender-rank-give-way", daemon=True)
+    thread.start()
+    try:
+        yield given_way_to
+    finally:
+        stop.set()
+        thread.join()
+        watcher.close()
+
+
 def run_verify(args: argparse.Namespace) -> int:
-    with connect(args) as conn:
+    with connect(args) as conn, giving_way(require_dsn(args), conn) as given_way_to:
         try:
             if args.repair:
                 repair = api.repair_state(
@@ -470,6 +507,14 @@ def run_verify(args: argparse.Namespace) -> int:
             else:
                 repair = None
                 check = api.verify_state(conn, as_of=args.as_of, tolerance=args.tolerance)
+        except psycopg.errors.QueryCanceled:
+            if not given_way_to:
+                raise
+            waiter = given_way_to[0]
+            raise CliError(
+                f"gave way to pid {waiter['pid']} ({waiter['usename']}: {waiter['query']}), which was "
+                "waiting for a table lock verify held: nothing was changed; run verify again later"
+            ) from None
         except psycopg.errors.InsufficientPrivilege as error:
             raise CliError(
                 f"{error.diag.message_primary}: verify needs ranking_admin "

@@ -181,6 +181,20 @@ FROM contender_rank.verification_scope(%(as_of)s::timestamptz) v
 -- name: repair_state
 SELECT faults_cleared, contenders_in_state FROM contender_rank.repair_state(%(lock_wait)s::interval)
 
+-- name: waiting_for_session
+-- a session waiting for a table lock that %(pid)s holds: nineteen's ALTER TABLE, TRUNCATE or DROP
+-- (a wait for the state lock, an advisory lock, is not one: the repair holds that one on purpose)
+SELECT a.pid, a.usename::text AS usename, left(regexp_replace(a.query, '\s+', ' ', 'g'), 100) AS query
+FROM pg_catalog.pg_locks l
+JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+WHERE NOT l.granted
+  AND l.locktype = 'relation'
+  AND %(pid)s = ANY (pg_catalog.pg_blocking_pids(l.pid))
+LIMIT 1
+
+-- name: cancel_session
+SELECT pg_catalog.pg_cancel_backend(%(pid)s)
+
 -- name: installed
 -- from the catalog: to_regclass would need USAGE on schema contender_rank, which only the admin has
 SELECT EXISTS (SELECT FROM pg_catalog.pg_class c

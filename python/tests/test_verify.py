@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
+from psycopg import sql
 
 from contender_rank import (
     InvalidValueError,
@@ -25,7 +26,7 @@ from contender_rank import (
     verify_state_async,
 )
 from contender_rank.cli import main
-from contender_rank.commands import _drift_advice, status_warnings
+from contender_rank.commands import _drift_advice, giving_way, status_warnings
 from contender_rank.nineteen.replay import Validator, connect, statement
 from contender_rank.schema import migrate
 from model_checks import assert_matches_model, fetch, micros, world_of
@@ -411,3 +412,69 @@ def test_status_says_whether_migrate_would_adopt_a_retyped_column() -> None:
     assert (
         _drift_advice("public.contenders_history: trigger disabled (contenders_history_after_insert)") == ""
     )
+
+
+def _ddl_once_locked(
+    dsn: str, holder_pid: int, outcome: dict[str, object], column: str = "added_by_nineteen"
+) -> None:
+    """nineteen's migration: an ALTER TABLE of its history, sent once ``holder_pid`` holds a lock on the
+    table (so that it has to wait for it)."""
+    with psycopg.connect(dsn, autocommit=True) as ddl:
+        outcome["pid"] = ddl.info.backend_pid
+        while not ddl.execute(
+            "SELECT EXISTS (SELECT FROM pg_locks WHERE pid = %s AND granted"
+            " AND relation = 'public.contenders_history'::regclass)",
+            (holder_pid,),
+        ).fetchone()[0]:  # type: ignore[index]
+            time.sleep(0.01)
+        ddl.execute("SET lock_timeout = '20s'")
+        ddl.execute(
+            sql.SQL("ALTER TABLE contenders_history ADD COLUMN {} int").format(sql.Identifier(column))
+        )
+        outcome["altered"] = True
+
+
+SLOW_READ = "SELECT count(*) FROM contenders_history, pg_sleep(60)"
+
+
+def test_verify_gives_way_to_nineteens_ddl(
+    capsys: pytest.CaptureFixture[str], adopted_dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nineteen_world(adopted_dsn)
+    outcome: dict[str, object] = {}
+    with psycopg.connect(adopted_dsn, autocommit=True) as conn, giving_way(adopted_dsn, conn) as given_way_to:
+        ddl = threading.Thread(target=_ddl_once_locked, args=(adopted_dsn, conn.info.backend_pid, outcome))
+        ddl.start()
+        with pytest.raises(psycopg.errors.QueryCanceled):
+            conn.execute(SLOW_READ)  # a long read of nineteen's history, as a check on a large one is
+        ddl.join()
+    assert outcome.get("altered") is True, (
+        "nineteen's ALTER TABLE went through (within its 20 s lock_timeout)"
+    )
+    assert [row["pid"] for row in given_way_to] == [outcome["pid"]]
+
+    # through the CLI: one line naming the session it gave way to; nothing changed
+    def slow_check(conn: psycopg.Connection, **_: object) -> object:
+        conn.execute(SLOW_READ)
+        raise AssertionError("the slow read was not cancelled")
+
+    monkeypatch.setattr("contender_rank.commands.api.verify_state", slow_check)
+    outcome.clear()
+
+    def ddl_against_the_cli() -> None:
+        with psycopg.connect(adopted_dsn, autocommit=True) as probe:
+            while True:
+                row = probe.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE query = %s AND state = 'active'", (SLOW_READ,)
+                ).fetchone()
+                if row:
+                    break
+                time.sleep(0.01)
+        _ddl_once_locked(adopted_dsn, row[0], outcome, column="added_later")
+
+    ddl = threading.Thread(target=ddl_against_the_cli)
+    ddl.start()
+    result = cli(capsys, "--dsn", adopted_dsn, "verify")
+    ddl.join()
+    assert_one_line_error(result, f"gave way to pid {outcome['pid']}", "ALTER TABLE contenders_history")
+    assert outcome.get("altered") is True
