@@ -259,7 +259,8 @@ def prune_history(conn: psycopg.Connection[Any], as_of: datetime | None = None) 
 
 
 def ranking_status(conn: psycopg.Connection[Any]) -> RankingStatus:
-    """The installed layout and version, and what the ranking reads."""
+    """The installed layout and version, whether the derived state is trusted (and why not: the last
+    maintenance fault, how nineteen's tables changed since migrate), and what the ranking reads."""
     return _run(conn, _status())
 
 
@@ -426,7 +427,9 @@ def verify_state(
 ) -> StateCheck:
     """Compare the derived state with the definition from history for every contender (current, with
     history or with a state row); ``StateCheck.differences`` lists where they differ (empty: exact).
-    Only reads, in one snapshot, and takes no lock a writer waits for. Needs ranking_admin."""
+    Only reads, in one snapshot, and takes no lock a writer waits for (``contender-rank verify`` also
+    gives way to a DDL statement that waits for its table locks: ``commands.giving_way``). Needs
+    ranking_admin."""
     params = _verify_params(as_of, tolerance)
     started = time.perf_counter()
     with translated_errors(params), conn.cursor(row_factory=dict_row) as cur:
