@@ -478,3 +478,22 @@ def test_verify_gives_way_to_nineteens_ddl(
     ddl.join()
     assert_one_line_error(result, f"gave way to pid {outcome['pid']}", "ALTER TABLE contenders_history")
     assert outcome.get("altered") is True
+
+
+def test_a_node_whose_settle_never_ran_is_found(capsys: pytest.CaptureFixture[str], adopted_dsn: str) -> None:
+    nineteen_world(adopted_dsn)
+    with psycopg.connect(adopted_dsn, autocommit=True) as conn:
+        conn.execute("ALTER TABLE contender_rank.stale_nodes DISABLE TRIGGER stale_nodes_settle")
+        conn.execute(
+            "UPDATE contenders SET task = 'chat-new-model' WHERE contender_id = %s",
+            (CONTENDERS[0].contender_id,),
+        )
+        conn.execute("ALTER TABLE contender_rank.stale_nodes ENABLE TRIGGER stale_nodes_settle")
+    result = cli(capsys, "--dsn", adopted_dsn, "verify", "--json")
+    assert result.returncode == 1
+    found = {(d["contender_id"], d["what"]) for d in json.loads(result.stdout)["differences"]}
+    assert found == {(None, "stale node")}, (
+        "a committed stale node (its contenders' similar metrics are not checked)"
+    )
+    assert cli(capsys, "--dsn", adopted_dsn, "verify", "--repair").returncode == 0
+    assert cli(capsys, "--dsn", adopted_dsn, "verify").returncode == 0
