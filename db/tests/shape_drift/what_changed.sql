@@ -2,7 +2,7 @@
 -- a column renamed, a retyped column, a table replaced, renamed away, a trigger of contender_rank
 -- dropped or disabled; ranking_status() shows each line and says the state is not trusted.
 BEGIN;
-SELECT plan(9);
+SELECT plan(10);
 
 SELECT is_empty($$SELECT * FROM contender_rank.shape_drift()$$, 'as migrated: no drift');
 SELECT ok((SELECT host_shape ?& ARRAY['nodes', 'contenders', 'contenders_history'] FROM contender_rank.installation),
@@ -37,6 +37,11 @@ SELECT set_eq($$SELECT table_name, coalesce(column_name, '-'), what, recorded, f
                        ('nodes', '-', 'table replaced (dropped and created again)', 'oid 1',
                         'oid ' || 'public.nodes'::regclass::oid::bigint)$$,
               'a retyped column and a replaced table');
+UPDATE contender_rank.installation
+SET host_shape = jsonb_set(host_shape, '{contenders,columns,dropped_since}', '{"attnum": 999, "type": "integer"}');
+SELECT ok(EXISTS (SELECT FROM contender_rank.shape_drift()
+                  WHERE (table_name, column_name, what, recorded) = ('contenders', 'dropped_since', 'column dropped', 'integer')),
+          'a column that is gone (nineteen''s DROP COLUMN, stood for by a recorded one that never was)');
 ALTER TABLE nodes RENAME TO nodes_renamed;
 SELECT ok(EXISTS (SELECT FROM contender_rank.shape_drift() WHERE table_name = 'nodes' AND what = 'table dropped or renamed'),
           'a table renamed away');
