@@ -34,5 +34,5 @@ TO ranking_admin;
 GRANT EXECUTE ON FUNCTION
     contender_rank.verification_scope(timestamptz),
     contender_rank.state_differences(timestamptz, float8),
-    contender_rank.repair_state(interval)
+    contender_rank.verify_repair(interval)
 TO ranking_admin;

@@ -5,7 +5,7 @@ three days of hourly history: 294,912 history rows, similarities within families
 adopts it, and times RUNS checks and RUNS forced repairs (each repair's transaction is how long it
 holds the state lock), then one check of a state with a hand-edited row. Prints the figures as JSON.
 
-    .venv/bin/python -m contender_rank.embedded -- .venv/bin/python scripts/measure_verify.py [RUNS]
+    .venv/bin/python -m contender_rank_lab.embedded -- .venv/bin/python scripts/measure_verify.py [RUNS]
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from datetime import UTC, datetime
 
 import psycopg
 
-from contender_rank import nineteen, repair_state, verify_state
-from contender_rank.bench import Scale
-from contender_rank.bench_nineteen import SIMILARITY, _load
-from contender_rank.databases import create_database, drop_database, new_database_name
+from contender_rank import repair_state, verify_state
 from contender_rank.schema import migrate
+from contender_rank_lab import nineteen
+from contender_rank_lab.bench import Scale
+from contender_rank_lab.bench_nineteen import SIMILARITY, _load
+from contender_rank_lab.databases import create_database, drop_database, new_database_name
 
 
 def spread(values: list[float]) -> dict[str, float]:

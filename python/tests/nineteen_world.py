@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import psycopg
 
-from contender_rank.nineteen.replay import Contender, Node, Validator, connect
+from contender_rank_lab.nineteen.replay import Contender, Node, Validator, connect
 
 NODES = tuple(Node(f"hotkey-{k}", node_id=k) for k in range(1, 4))
 TASKS = ("chat-llama-3-2-3b", "chat-llama-3-1-8b")

@@ -17,12 +17,13 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from contender_rank import api, nineteen
+from contender_rank import api
 from contender_rank.cli import main
 from contender_rank.commands import migrate_report
-from contender_rank.embedded import EmbeddedPostgres
-from contender_rank.scenario import NEW_TASK, seed_scenario
 from contender_rank.schema import ROLES, migrate, roles_sql
+from contender_rank_lab import nineteen
+from contender_rank_lab.embedded import EmbeddedPostgres
+from contender_rank_lab.scenario import NEW_TASK, seed_scenario
 from nineteen_world import CONTENDERS, TASKS, nineteen_world
 
 

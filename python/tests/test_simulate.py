@@ -17,8 +17,8 @@ import pytest
 from psycopg.rows import dict_row
 
 from contender_rank.cli import main
-from contender_rank.simulate import QUICK
-from contender_rank.simulation import (
+from contender_rank_lab.simulate import QUICK
+from contender_rank_lab.simulation import (
     DEFAULT,
     FAMILY,
     NEW_TASK,
@@ -28,9 +28,9 @@ from contender_rank.simulation import (
     run_seeds,
     run_simulation,
 )
-from contender_rank.simulation.routers import SqlRouter, Try
-from contender_rank.simulation.runner import DIFFERENCES, EPOCH, MEASURES, STRATEGIES
-from contender_rank.simulation.stats import paired, summarise, t_quantile
+from contender_rank_lab.simulation.routers import SqlRouter, Try
+from contender_rank_lab.simulation.runner import DIFFERENCES, EPOCH, MEASURES, STRATEGIES
+from contender_rank_lab.simulation.stats import paired, summarise, t_quantile
 
 TINY = Settings(nodes=6, periods=6, queries=4, sweep_weights=(0, 50), sweep_decay_factors=(0.5,), jobs=4)
 

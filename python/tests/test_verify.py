@@ -27,8 +27,8 @@ from contender_rank import (
 )
 from contender_rank.cli import main
 from contender_rank.commands import _drift_advice, giving_way, status_warnings
-from contender_rank.nineteen.replay import Validator, connect, statement
 from contender_rank.schema import migrate
+from contender_rank_lab.nineteen.replay import Validator, connect, statement
 from model_checks import assert_matches_model, fetch, micros, world_of
 from nineteen_world import CONTENDERS, START, TASKS, nineteen_periods, nineteen_world
 from ranking_model import rank

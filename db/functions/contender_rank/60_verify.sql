@@ -7,7 +7,7 @@
 -- snapshot, takes no advisory lock and only the ACCESS SHARE locks of any SELECT, which no INSERT,
 -- UPDATE or DELETE of the validator waits for. It may run on a live validator, or on a hot standby.
 --
--- THE REPAIR (repair_state) takes the state lock (lock_state(), as every trigger does) and holds it
+-- THE REPAIR (verify_repair) takes the state lock (lock_state(), as every trigger does) and holds it
 -- until its transaction ends: the rebuild of every own metric from history, then the settle of every
 -- node. Writers of the validator that need the lock meanwhile wait for it (or, where the maintenance
 -- gives up waiting, record a fault, which this repair does not clear).
@@ -296,12 +296,13 @@ COMMENT ON FUNCTION contender_rank.state_differences(timestamptz, float8) IS
     'newest history time) within tolerance relative to their magnitude, and the intervals, row counts, times '
     'and task exactly. No row: the state is exact. Read-only; takes no lock a writer waits for.';
 
--- The repair: every own metric again from history and every node settled, under the state lock, in
--- the caller's transaction; then the faults it accounts for are removed. Those are exactly the ones
--- it saw once it held the lock: a fault committed by then describes a write committed by then, which
--- the rebuild reads. One whose transaction commits later (a lower fault_id can commit after a higher
--- one) may describe rows the rebuild did not see, so it stays for the next repair.
-CREATE OR REPLACE FUNCTION contender_rank.repair_state(lock_wait interval DEFAULT '10 seconds')
+-- The repair `verify --repair` runs (the admin's entry point, as its owner): every own metric again
+-- from history and every node settled, under the state lock, in the caller's transaction, and the
+-- faults it accounts for removed. Those are exactly the ones it saw once it held the lock: a fault
+-- committed by then describes a write committed by then, which the rebuild reads. One whose
+-- transaction commits later (a lower fault_id can commit after a higher one) may describe rows the
+-- rebuild did not see, so it stays for the next repair.
+CREATE OR REPLACE FUNCTION contender_rank.verify_repair(lock_wait interval DEFAULT '10 seconds')
 RETURNS TABLE (faults_cleared bigint, contenders_in_state bigint)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -315,14 +316,14 @@ DECLARE
     v_cleared bigint;
     v_holders text;
 BEGIN
-    IF repair_state.lock_wait IS NULL OR NOT (extract(epoch FROM repair_state.lock_wait) > 0
-                                              AND repair_state.lock_wait <= interval '1 hour') THEN
+    IF verify_repair.lock_wait IS NULL OR NOT (extract(epoch FROM verify_repair.lock_wait) > 0
+                                              AND verify_repair.lock_wait <= interval '1 hour') THEN
         RAISE EXCEPTION 'lock_wait must be an interval above 0 and at most 1 hour, got %',
-                        coalesce(repair_state.lock_wait::text, 'NULL')
+                        coalesce(verify_repair.lock_wait::text, 'NULL')
             USING ERRCODE = 'invalid_parameter_value', COLUMN = 'lock_wait',
                   HINT = 'How long to wait for the state lock, e.g. ''10 seconds''.';
     END IF;
-    PERFORM pg_catalog.set_config('lock_timeout', (extract(epoch FROM repair_state.lock_wait) * 1000)::bigint::text,
+    PERFORM pg_catalog.set_config('lock_timeout', (extract(epoch FROM verify_repair.lock_wait) * 1000)::bigint::text,
                                   true);
     BEGIN
         PERFORM contender_rank.lock_state();
@@ -336,27 +337,34 @@ BEGIN
                                                                        WHERE d.datname = pg_catalog.current_database())
           AND ((l.classid::bigint << 32) | l.objid::bigint) = 8243061957233154049;
         RAISE EXCEPTION 'the state lock is held by another session (%) and was not released within %: nothing was '
-                        'repaired', coalesce(v_holders, 'not visible to this role'), repair_state.lock_wait
+                        'repaired', coalesce(v_holders, 'not visible to this role'), verify_repair.lock_wait
             USING ERRCODE = 'lock_not_available',
                   HINT = 'End that transaction (or wait for it) and run the repair again.';
     END;
     -- the rebuild itself waits for nothing: no other writer of the state runs while the lock is held
     PERFORM pg_catalog.set_config('lock_timeout', '0', true);
-    v_seen := ARRAY(SELECT f.fault_id FROM contender_rank.state_faults f);
-    PERFORM contender_rank.rebuild_state();
+    IF pg_catalog.to_regprocedure('contender_rank.repair_state()') IS NOT NULL THEN
+        -- the maintenance's own repair, where this installation has one (it also forgets that this
+        -- transaction gave up); resolved only when it exists
+        v_cleared := contender_rank.repair_state();
+    ELSE
+        -- forget exactly the faults seen now, under the lock, then rebuild (see above)
+        v_seen := ARRAY(SELECT f.fault_id FROM contender_rank.state_faults f);
+        DELETE FROM contender_rank.state_faults f WHERE f.fault_id = ANY (v_seen);
+        GET DIAGNOSTICS v_cleared = ROW_COUNT;
+        PERFORM contender_rank.rebuild_state();
+    END IF;
     -- settle every node now, under this lock, instead of at COMMIT
     SET CONSTRAINTS contender_rank.stale_nodes_settle IMMEDIATE;
     SET CONSTRAINTS contender_rank.stale_nodes_settle DEFERRED;
-    DELETE FROM contender_rank.state_faults f WHERE f.fault_id = ANY (v_seen);
-    GET DIAGNOSTICS v_cleared = ROW_COUNT;
     RETURN QUERY SELECT v_cleared, (SELECT count(*) FROM contender_rank.contender_state);
 END;
 $$;
 
-COMMENT ON FUNCTION contender_rank.repair_state(interval) IS
-    'Rebuilds the derived state from history and settles every node, under the state lock (held until the '
-    'transaction ends; waits at most lock_wait for it), then removes the state_faults rows that were there when it '
-    'took the lock. Returns how many faults it cleared and the state rows it left.';
+COMMENT ON FUNCTION contender_rank.verify_repair(interval) IS
+    'verify --repair: under the state lock (held until the transaction ends; waits at most lock_wait for it, '
+    'then names its holder), removes the state_faults rows there when it took the lock, rebuilds the derived '
+    'state from history and settles every node. Returns how many faults it cleared and the state rows it left.';
 
 -- ================================================================ the shape of the validator's tables
 

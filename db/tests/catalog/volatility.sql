@@ -35,7 +35,7 @@ SELECT set_eq($$SELECT name FROM volatilities WHERE volatility = 'v'$$,
                     'contender_rank.task_similarity_after_change',
                     'contender_rank.ranking_config_after_update', 'contender_rank.ranking_config_guard',
                     'public.record_requests', 'public.close_period', 'public.prune_history',
-                    'contender_rank.repair_state'],
+                    'contender_rank.verify_repair'],
               'VOLATILE: what writes or locks');
 
 -- what STABLE promises, shown: the three read-only API functions run in a read-only transaction,

@@ -50,7 +50,7 @@ SELECT is(ARRAY(SELECT f.schema || '.' || f.proname FROM own_functions f WHERE f
                 'contender_rank.contenders_after_move',
                 'contender_rank.contenders_history_after_change', 'contender_rank.contenders_history_after_insert',
                 'contender_rank.contenders_history_after_truncate', 'contender_rank.rank_contenders_window',
-                'contender_rank.ranking_config_after_update', 'contender_rank.repair_state',
+                'contender_rank.ranking_config_after_update', 'contender_rank.verify_repair',
                 'contender_rank.stale_nodes_settle', 'contender_rank.state_differences',
                 'contender_rank.task_similarity_after_change', 'contender_rank.verification_scope',
                 'public.close_period', 'public.explain_ranking', 'public.prune_history', 'public.rank_contenders',
@@ -61,7 +61,7 @@ SELECT is(ARRAY(SELECT f.proname FROM own_functions f
           '{}'::text[], 'every SECURITY DEFINER function pins search_path to pg_catalog, pg_temp (pg_temp last)');
 SELECT is(ARRAY(SELECT f.proname FROM own_functions f
                 WHERE f.prosecdef AND f.schema = 'contender_rank' AND f.prorettype <> 'trigger'::regtype ORDER BY 1),
-          ARRAY['rank_contenders_window', 'repair_state', 'state_differences', 'verification_scope'],
+          ARRAY['rank_contenders_window', 'state_differences', 'verification_scope', 'verify_repair'],
           'in contender_rank only trigger functions, the audit entry point and verify''s check (read-only) and '
           'repair (the rebuild the triggers run) run as their owner');
 SELECT is(ARRAY(SELECT f.proname FROM own_functions f

@@ -10,7 +10,7 @@ SELECT tests.add_fixture_history();
 SET LOCAL ROLE ranking_admin;
 SELECT lives_ok($$SELECT * FROM contender_rank.verification_scope(); SELECT * FROM contender_rank.state_differences()$$,
                 'admin can check the state');
-SELECT lives_ok($$SELECT * FROM contender_rank.repair_state()$$, 'admin can repair it');
+SELECT lives_ok($$SELECT * FROM contender_rank.verify_repair()$$, 'admin can repair it');
 SELECT lives_ok($$SELECT count(*) FROM contender_rank.state_faults$$, 'admin can read the faults');
 SELECT throws_ok($$DELETE FROM contender_rank.state_faults$$, '42501', NULL, 'but not delete them by hand');
 SELECT throws_ok($$SELECT * FROM contender_rank.shape_drift()$$, '42501', NULL,
@@ -20,7 +20,7 @@ SET LOCAL ROLE ranking_writer;
 SELECT throws_ok($$SELECT * FROM contender_rank.state_differences()$$, '42501', NULL, 'the writer cannot check');
 RESET ROLE;
 SET LOCAL ROLE ranking_reader;
-SELECT throws_ok($$SELECT * FROM contender_rank.repair_state()$$, '42501', NULL, 'the reader cannot repair');
+SELECT throws_ok($$SELECT * FROM contender_rank.verify_repair()$$, '42501', NULL, 'the reader cannot repair');
 RESET ROLE;
 
 SELECT * FROM finish();

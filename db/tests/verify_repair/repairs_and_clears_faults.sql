@@ -1,4 +1,4 @@
--- repair_state() rebuilds the state from history under the state lock, settles every node at once,
+-- verify_repair() rebuilds the state from history under the state lock, settles every node at once,
 -- and removes the faults that were recorded when it took the lock: afterwards state_differences
 -- finds nothing and the ranking equals the definition. ranking_admin may run it.
 BEGIN;
@@ -27,7 +27,7 @@ CREATE TEMP TABLE ids ON COMMIT DROP AS
 SELECT count(*) AS ids FROM (SELECT contender_id FROM contenders UNION SELECT contender_id FROM contenders_history) i;
 GRANT SELECT ON ids TO ranking_admin;
 SET LOCAL ROLE ranking_admin;
-SELECT results_eq($$SELECT * FROM contender_rank.repair_state()$$,
+SELECT results_eq($$SELECT * FROM contender_rank.verify_repair()$$,
                   $$SELECT 2::bigint, ids FROM ids$$,
                   'the admin repairs: both faults cleared, one state row per contender with history or current');
 SELECT is_empty($$SELECT * FROM contender_rank.state_differences()$$, 'state_differences finds nothing after it');
