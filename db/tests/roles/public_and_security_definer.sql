@@ -50,9 +50,10 @@ SELECT is(ARRAY(SELECT f.schema || '.' || f.proname FROM own_functions f WHERE f
                 'contender_rank.contenders_after_move',
                 'contender_rank.contenders_history_after_change', 'contender_rank.contenders_history_after_insert',
                 'contender_rank.contenders_history_after_truncate', 'contender_rank.rank_contenders_window',
-                'contender_rank.ranking_config_after_update', 'contender_rank.verify_repair',
+                'contender_rank.ranking_config_after_update',
                 'contender_rank.stale_nodes_settle', 'contender_rank.state_differences',
                 'contender_rank.task_similarity_after_change', 'contender_rank.verification_scope',
+                'contender_rank.verify_repair',
                 'public.close_period', 'public.explain_ranking', 'public.prune_history', 'public.rank_contenders',
                 'public.ranking_status', 'public.record_requests'],
           'exactly the API, the state triggers, the audit entry point and verify are SECURITY DEFINER (a new one needs review)');
