@@ -386,16 +386,16 @@ def test_migrate_records_the_shape_again(
     adopted_dsn: str,
 ) -> None:
     with psycopg.connect(adopted_dsn, autocommit=True) as conn:
-        # what migrate recorded, edited to stand for a replaced table and a retyped column
+        # what migrate recorded, edited to stand for a retyped column and a trigger dropped
         conn.execute(
             "UPDATE contender_rank.installation SET host_shape = jsonb_set(jsonb_set(host_shape,"
-            " '{nodes,oid}', '1'), '{contenders_history,columns,expired_at,type}', '\"text\"')"
+            " '{nodes,triggers}', '[\"nodes_gone_trigger\"]'),"
+            " '{contenders_history,columns,expired_at,type}', '\"text\"')"
         )
-        drift = ranking_status(conn).shape_drift
-        assert drift[0] == (
-            "public.contenders_history.expired_at: column type changed (text -> timestamp without time zone)"
-        )
-        assert drift[1].startswith("public.nodes: table replaced (dropped and created again) (oid 1 -> oid ")
+        assert ranking_status(conn).shape_drift == [
+            "public.contenders_history.expired_at: column type changed (text -> timestamp without time zone)",
+            "public.nodes: trigger missing (nodes_gone_trigger)",
+        ]
         assert any("to adopt it" in note for note in status_warnings(ranking_status(conn)))
     migrate(adopted_dsn)
     with psycopg.connect(adopted_dsn, autocommit=True) as conn:

@@ -368,8 +368,10 @@ COMMENT ON FUNCTION contender_rank.verify_repair(interval) IS
 
 -- ================================================================ the shape of the validator's tables
 
--- What migrate saw of the validator's tables: for each, its oid, the given columns (attnum and type)
--- and contender_rank's triggers on it. Stored in installation.host_shape; shape_drift() compares.
+-- What migrate saw of the validator's tables: for each, the given columns (attnum and type) and
+-- contender_rank's triggers on it. Stored in installation.host_shape; shape_drift() compares. (Not
+-- the table's oid: two databases built alike must hold the same rows, and which table it was is
+-- installation.host_tables' to record, where this installation has it.)
 CREATE OR REPLACE FUNCTION contender_rank.host_shape(columns jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
@@ -391,7 +393,6 @@ BEGIN
         v_oid := pg_catalog.to_regclass(pg_catalog.format('public.%I', v_table));
         CONTINUE WHEN v_oid IS NULL;
         v_shape := v_shape || jsonb_build_object(v_table, jsonb_build_object(
-            'oid', v_oid::bigint,
             'columns', (SELECT coalesce(jsonb_object_agg(a.attname, jsonb_build_object(
                                             'attnum', a.attnum, 'type', format_type(a.atttypid, a.atttypmod))),
                                         '{}')
@@ -410,7 +411,7 @@ $$;
 
 COMMENT ON FUNCTION contender_rank.host_shape(jsonb) IS
     'The shape of the tables in public named by the keys of columns (a JSON object of table -> column names): '
-    'oid, those columns'' attnum and type, and contender_rank''s triggers on each. Migrate records it.';
+    'those columns'' attnum and type, and contender_rank''s triggers on each. Migrate records it.';
 
 -- How the validator's tables differ from what migrate recorded: a table dropped, renamed or replaced
 -- (another oid), a column dropped, renamed or of another type, a trigger of contender_rank missing or
@@ -422,13 +423,19 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_shape jsonb := (SELECT i.host_shape FROM contender_rank.installation i);
+    -- the oids of nodes, contenders and contenders_history when migrate last ran, where this
+    -- installation records them (installation.host_tables); read through to_jsonb so that this
+    -- function does not depend on the column
+    v_oids  jsonb := (SELECT to_jsonb(i) -> 'host_tables' FROM contender_rank.installation i);
 BEGIN
     IF v_shape IS NULL THEN
         RETURN;
     END IF;
     RETURN QUERY
     WITH recorded AS (
-        SELECT t.key AS table_name, (t.value ->> 'oid')::oid AS recorded_oid, t.value AS shape,
+        SELECT t.key AS table_name, t.value AS shape,
+               (v_oids ->> (array_position(ARRAY['nodes', 'contenders', 'contenders_history'], t.key) - 1))::oid
+                   AS recorded_oid,
                pg_catalog.to_regclass(pg_catalog.format('public.%I', t.key))::oid AS found_oid
         FROM jsonb_each(v_shape) t
     ),
@@ -450,7 +457,8 @@ BEGIN
         FROM by_name b
         JOIN pg_catalog.pg_attribute a
           ON a.attrelid = b.found_oid AND a.attnum = b.attnum AND NOT a.attisdropped
-        WHERE b.found_attnum IS NULL AND b.recorded_oid = b.found_oid
+        -- (the same table, as far as is recorded)
+        WHERE b.found_attnum IS NULL AND coalesce(b.recorded_oid = b.found_oid, true)
     ),
     triggers AS (
         SELECT r.table_name, tr.name, r.found_oid, t.tgenabled
