@@ -163,7 +163,7 @@ COMMENT ON TABLE contender_rank.installation IS
     'of the definitions that shape the derived state (a change rebuilds it), and the API functions it created in '
     'public (by signature, for uninstall).';
 COMMENT ON COLUMN contender_rank.installation.host_shape IS
-    'The validator''s tables as the last migrate saw them: {table: {oid, columns: {name: {attnum, type}}, '
+    'The validator''s tables as the last migrate saw them: {table: {columns: {name: {attnum, type}}, '
     'triggers: [name]}}, from contender_rank.host_shape(); NULL until a migrate has recorded it.';
 
 -- ================================================================ when the state may not be exact
