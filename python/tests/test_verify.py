@@ -370,7 +370,7 @@ def test_status_says_untrusted_why_and_how_nineteens_tables_drifted(
         conn.execute("ALTER TABLE contenders RENAME COLUMN requests_429 TO too_many_requests")
     result = cli(capsys, "--dsn", adopted_dsn, "status", "--json")
     document = json.loads(result.stdout)
-    assert document["trusted"] is False and "changed since migrate" in document["untrusted_reason"]
+    assert document["trusted"] is False and "contenders_history_after_insert" in document["untrusted_reason"]
     assert document["shape_drift"] == [
         "public.contenders.requests_429: column renamed (requests_429 -> too_many_requests)",
         "public.contenders_history: trigger disabled (contenders_history_after_insert)",

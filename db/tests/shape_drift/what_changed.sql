@@ -22,9 +22,9 @@ SELECT set_eq($$SELECT table_name, what, recorded FROM contender_rank.shape_drif
               $$VALUES ('contenders_history', 'trigger disabled', 'contenders_history_after_insert'),
                        ('contenders', 'trigger missing', 'contenders_after_move')$$,
               'a disabled and a dropped trigger');
-SELECT ok((SELECT NOT trusted AND untrusted_reason LIKE '%trigger disabled%' AND cardinality(shape_drift) = 2
+SELECT ok((SELECT NOT trusted AND untrusted_reason LIKE '%contenders_history_after_insert%' AND cardinality(shape_drift) = 2
            FROM ranking_status()),
-          'ranking_status: not trusted, the reason and both lines');
+          'ranking_status: not trusted, the reason (naming the trigger) and both lines');
 
 -- what migrate recorded, edited to stand for a type change and a replaced table (nineteen's own
 -- ALTER ... TYPE and DROP TABLE); which table it was is installation.host_tables' to record, where
