@@ -357,6 +357,10 @@ BEGIN
     -- settle every node now, under this lock, instead of at COMMIT
     SET CONSTRAINTS contender_rank.stale_nodes_settle IMMEDIATE;
     SET CONSTRAINTS contender_rank.stale_nodes_settle DEFERRED;
+    -- what is left are the marks of committed transactions whose settle never ran (where each
+    -- transaction settles only its own marks, nobody else would ever remove them): every node has
+    -- just been settled
+    DELETE FROM contender_rank.stale_nodes;
     RETURN QUERY SELECT v_cleared, (SELECT count(*) FROM contender_rank.contender_state);
 END;
 $$;
