@@ -553,7 +553,8 @@ def run_verify(args: argparse.Namespace) -> int:
         else:
             print_json(
                 {
-                    "exact": check.exact and check.faults == 0,
+                    "exact": check.exact,
+                    "passed": check.exact and check.faults == 0,
                     "before": check_json(repair.before),
                     "repair": {
                         "rebuilt": repair.rebuilt,
@@ -589,7 +590,9 @@ def _seconds(value: float) -> timedelta:
 
 def check_json(check: StateCheck) -> dict[str, Any]:
     return {
-        "exact": check.exact and check.faults == 0,
+        # the state equals the definition; passed: that, and no maintenance fault recorded (exit 0)
+        "exact": check.exact,
+        "passed": check.exact and check.faults == 0,
         "valued_at": check.valued_at,
         "tolerance": check.tolerance,
         "tolerance_is": "relative to the larger magnitude of the two values",

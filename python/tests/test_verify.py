@@ -120,7 +120,7 @@ def test_history_written_with_the_triggers_off_is_found_and_repaired(
     document = json.loads(result.stdout)
     assert document["before"]["exact"] is False and document["after"]["exact"] is True
     assert document["repair"]["rebuilt"] is True and document["repair"]["lock_held_seconds"] >= 0
-    assert document["after"]["differences"] == [] and document["exact"] is True
+    assert document["after"]["differences"] == [] and document["exact"] is True and document["passed"] is True
 
     result = cli(capsys, "--dsn", adopted_dsn, "verify")
     assert result.returncode == 0 and result.stdout.startswith("exact:")
@@ -179,6 +179,8 @@ def test_a_recorded_fault_fails_the_check_until_the_repair_clears_it(
         assert status.last_fault_message == "the state lock was busy"
     result = cli(capsys, "--dsn", adopted_dsn, "verify")
     assert result.returncode == 1 and "1 maintenance fault(s) recorded" in result.stdout
+    document = json.loads(cli(capsys, "--dsn", adopted_dsn, "verify", "--json").stdout)
+    assert document["exact"] is True and document["faults"] == 1 and document["passed"] is False
     result = cli(capsys, "--dsn", adopted_dsn, "verify", "--repair", "--json")
     assert result.returncode == 0
     document = json.loads(result.stdout)
