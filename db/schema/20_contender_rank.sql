@@ -164,7 +164,8 @@ CREATE TABLE contender_rank.installation (
     installed_at    timestamptz NOT NULL DEFAULT now(),
     migrated_at     timestamptz NOT NULL DEFAULT now(),
     host_tables     oid[],
-    host_columns    text
+    host_columns    text,
+    host_shape      jsonb
 );
 COMMENT ON TABLE contender_rank.installation IS
     'What migrate installed: the layout (standalone: contender_rank created nodes, contenders and '
@@ -177,6 +178,9 @@ COMMENT ON COLUMN contender_rank.installation.host_tables IS
 COMMENT ON COLUMN contender_rank.installation.host_columns IS
     'The columns and types of public.nodes, contenders and contenders_history when migrate last ran: migrate '
     'rebuilds the derived state when nineteen changed them since.';
+COMMENT ON COLUMN contender_rank.installation.host_shape IS
+    'The validator''s tables as the last migrate saw them: {table: {columns: {name: {attnum, type}}, '
+    'triggers: [name]}}, from contender_rank.host_shape(); NULL until a migrate has recorded it.';
 
 -- ================================================================ when the state may not be exact
 

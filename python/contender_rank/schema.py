@@ -28,6 +28,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -51,6 +52,23 @@ STANDALONE = "standalone"
 ADOPTED = "adopted"
 SCHEMA = "contender_rank"
 ROLES: tuple[str, ...] = ("ranking_reader", "ranking_writer", "ranking_admin")
+# The chain of the three groups: each is a member of the one below it, so ranking_admin has every
+# privilege of ranking_writer, which has every privilege of ranking_reader.
+ROLE_LINKS: tuple[tuple[str, str], ...] = (
+    ("ranking_reader", "ranking_writer"),
+    ("ranking_writer", "ranking_admin"),
+)
+
+
+def roles_sql(missing: Sequence[str]) -> str:
+    """What a superuser or a role with CREATEROLE runs when migrate may not do it itself: the missing
+    groups and every link of the chain (GRANT of a membership that exists only says so). Then run
+    migrate again to grant the roles their privileges."""
+    creates = [f"CREATE ROLE {role} NOLOGIN;" for role in ROLES if role in missing]
+    grants = [f"GRANT {lower} TO {upper};" for lower, upper in ROLE_LINKS]
+    return " ".join(creates + grants)
+
+
 HOST_TABLES: tuple[str, ...] = ("nodes", "contenders", "contenders_history")
 
 # The columns contender_rank reads or writes in the validator's tables, with the types it accepts
@@ -271,6 +289,10 @@ class MigrateResult:
     triggers_dropped: list[str] = field(default_factory=list)
     roles_created: list[str] = field(default_factory=list)
     roles_missing: list[str] = field(default_factory=list)
+    # links of the chain reader <- writer <- admin that were missing: granted now, or still missing
+    # (as the GRANT statements that add them) when this role may not grant them
+    role_links_granted: list[str] = field(default_factory=list)
+    role_links_missing: list[str] = field(default_factory=list)
     state_rebuilt: bool = False
     history_rows_folded: int = 0
 
@@ -381,16 +403,27 @@ def _apply_roles_and_privileges(conn: psycopg.Connection[Any], layout: str, resu
         roles = cur.execute(queries.get("roles"), {"roles": list(ROLES)}).fetchone()
     assert roles is not None
     missing = [role for role in ROLES if role not in roles["existing"]]
-    if missing and roles["may_create_roles"]:
+    gaps = _role_chain_gaps(conn)
+    if (missing or gaps) and roles["may_create_roles"]:
+        # creates what is missing and grants every missing link of the chain
         conn.execute((sql_dir() / "roles.sql").read_text())  # type: ignore[arg-type]
         result.roles_created = missing
-        missing = []
+        result.role_links_granted = gaps
+        missing, gaps = [], []
     result.roles_missing = missing
+    result.role_links_missing = gaps
     if missing:
         return
     conn.execute((sql_dir() / "privileges.sql").read_text())  # type: ignore[arg-type]
     if layout == STANDALONE:
         conn.execute((sql_dir() / "privileges_standalone.sql").read_text())  # type: ignore[arg-type]
+
+
+def _role_chain_gaps(conn: psycopg.Connection[Any]) -> list[str]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute(queries.get("role_chain_gaps")).fetchone()
+    assert row is not None
+    return list(row["gaps"])
 
 
 def rebuild_state(conn: psycopg.Connection[Any], progress: Progress | None = None) -> int:
@@ -475,6 +508,11 @@ def migrate(
                 "state_shape": shape,
                 "api_functions": _api_signatures(conn),
             },
+        )
+        # what ranking_status() compares the tables with from now on (shape drift)
+        conn.execute(
+            queries.get("record_host_shape"),
+            {"columns": json.dumps({table: sorted(columns) for table, columns in REQUIRED_COLUMNS.items()})},
         )
         with conn.cursor(row_factory=dict_row) as cur:
             trust = cur.execute(queries.get("state_trust")).fetchone()
