@@ -19,6 +19,8 @@
 --                     task's rows by index.
 --   stale_nodes       nodes whose similar metrics a writing transaction still has to settle, each row
 --                     stamped with that transaction (xact): a transaction reads and deletes only its own.
+--                     Beside its nodes, a transaction that marked any has one marker row ('', -1), the
+--                     row the settle fires on (mark_nodes_stale()).
 --   state_faults      why the state may not be exact: a row for every time the maintenance gave up.
 --   Which contenders are current, and where, is never copied: contenders itself says.
 --
@@ -45,7 +47,8 @@
 --   UPDATE ranking_config              ranking_config_after_update: when decay_interval or decay_factor
 --                                      changed, repair_state() (rebuild_state(), and the faults it
 --                                      accounts for are gone).
---   COMMIT of any of these             stale_nodes_settle, a constraint trigger deferred to COMMIT: the
+--   COMMIT of any of these             stale_nodes_settle, a constraint trigger deferred to COMMIT, once
+--       (it fires on the transaction's marker row only): the
 --       similar metric of every current contender on a node this transaction marked stale is recomputed
 --       at once (stale_similar()), and the transaction's stale_nodes rows are deleted. Every committed
 --       state is settled, whatever the write pattern, and a refresh of 4,096 contenders costs one
@@ -426,22 +429,50 @@ COMMENT ON FUNCTION contender_rank.stale_similar(xid8) IS
 
 -- Marks these nodes stale for this transaction (pairs of node_hotkey and netuid; NULLs are no node).
 -- A node it marked already is not marked again; another transaction's rows are never looked at, so
--- this never waits.
+-- this never waits. The first mark since the transaction began (or since its last settle) also adds
+-- the settle's marker row ('', -1): the one row the deferred settle fires on, so a COMMIT that marked
+-- 256 nodes calls the settle once, not 256 times. The memo that says the marker is there is a
+-- setting local to the transaction, undone with the savepoint that added the marker, and cleared by
+-- the settle that deletes it.
 CREATE OR REPLACE FUNCTION contender_rank.mark_nodes_stale(node_hotkeys text[], netuids int[])
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_xact xid8 := pg_catalog.pg_current_xact_id();
+    v_xact   xid8 := pg_catalog.pg_current_xact_id();
+    v_marked bigint;
+    v_hotkey text;
+    v_netuid int;
 BEGIN
-    INSERT INTO contender_rank.stale_nodes (node_hotkey, netuid, xact)
-    SELECT DISTINCT m.node_hotkey, m.netuid, v_xact
-    FROM unnest(mark_nodes_stale.node_hotkeys, mark_nodes_stale.netuids) AS m (node_hotkey, netuid)
-    WHERE m.node_hotkey IS NOT NULL
-      AND m.netuid IS NOT NULL
-      AND NOT EXISTS (SELECT FROM contender_rank.stale_nodes s
-                      WHERE s.xact = v_xact AND s.node_hotkey = m.node_hotkey AND s.netuid = m.netuid);
+    IF cardinality(mark_nodes_stale.node_hotkeys) = 1 AND cardinality(mark_nodes_stale.netuids) = 1 THEN
+        -- one node (contenders_after_insert, once per node of a refresh): the same insert with
+        -- scalars, several times cheaper than planning the unnest for one pair
+        v_hotkey := mark_nodes_stale.node_hotkeys[1];
+        v_netuid := mark_nodes_stale.netuids[1];
+        INSERT INTO contender_rank.stale_nodes (node_hotkey, netuid, xact)
+        SELECT v_hotkey, v_netuid, v_xact
+        WHERE v_hotkey IS NOT NULL
+          AND v_netuid IS NOT NULL
+          AND NOT EXISTS (SELECT FROM contender_rank.stale_nodes s
+                          WHERE s.xact = v_xact AND s.node_hotkey = v_hotkey AND s.netuid = v_netuid);
+    ELSE
+        INSERT INTO contender_rank.stale_nodes (node_hotkey, netuid, xact)
+        SELECT DISTINCT m.node_hotkey, m.netuid, v_xact
+        FROM unnest(mark_nodes_stale.node_hotkeys, mark_nodes_stale.netuids) AS m (node_hotkey, netuid)
+        WHERE m.node_hotkey IS NOT NULL
+          AND m.netuid IS NOT NULL
+          AND NOT EXISTS (SELECT FROM contender_rank.stale_nodes s
+                          WHERE s.xact = v_xact AND s.node_hotkey = m.node_hotkey AND s.netuid = m.netuid);
+    END IF;
+    GET DIAGNOSTICS v_marked = ROW_COUNT;
+    IF v_marked > 0
+       AND pg_catalog.current_setting('contender_rank.settle_due', true) IS DISTINCT FROM v_xact::text THEN
+        -- the memo first: under SET CONSTRAINTS ... IMMEDIATE the marker settles at once, and that
+        -- settle must be the one to clear it
+        PERFORM pg_catalog.set_config('contender_rank.settle_due', v_xact::text, true);
+        INSERT INTO contender_rank.stale_nodes (node_hotkey, netuid, xact) VALUES ('', -1, v_xact);
+    END IF;
 END;
 $$;
 
@@ -470,9 +501,10 @@ COMMENT ON FUNCTION contender_rank.mark_stale(text[]) IS
     'Marks stale the nodes where these contenders are current. Call with lock_state() held.';
 
 -- At COMMIT (deferred): every current contender on a node this transaction marked stale gets its
--- similar metric, and the transaction's stale_nodes rows go. One event per row fires it; the first
--- does the work and deletes the rows, the rest find none and return before any exception block (one
--- subtransaction per COMMIT, not one per stale node).
+-- similar metric, and the transaction's stale_nodes rows go. It fires on the marker row alone
+-- (mark_nodes_stale() adds one per transaction, or per settle under SET CONSTRAINTS ... IMMEDIATE):
+-- one call and one subtransaction per COMMIT, not one per stale node. A real node that happens to
+-- be ('', -1) fires it too; a call that finds the rows gone returns at once.
 CREATE OR REPLACE FUNCTION contender_rank.stale_nodes_settle()
 RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -529,8 +561,10 @@ BEGIN
     -- settled or given up: either way these rows are done with (they are this transaction's own, so
     -- the DELETE waits for nobody)
     DELETE FROM contender_rank.stale_nodes n WHERE n.xact = v_xact;
-    -- contenders_after_insert's memo of the node it marked last is void once the node is settled
+    -- contenders_after_insert's memo of the node it marked last is void once the node is settled,
+    -- and mark_nodes_stale's memo of the marker once the marker is gone
     PERFORM pg_catalog.set_config('contender_rank.last_stale_node', '', true);
+    PERFORM pg_catalog.set_config('contender_rank.settle_due', '', true);
     RETURN NULL;
 END;
 $$;
@@ -544,7 +578,11 @@ DROP TRIGGER IF EXISTS stale_nodes_settle ON contender_rank.stale_nodes;
 CREATE CONSTRAINT TRIGGER stale_nodes_settle
     AFTER INSERT ON contender_rank.stale_nodes
     DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW EXECUTE FUNCTION contender_rank.stale_nodes_settle();
+    FOR EACH ROW
+    -- the marker (see mark_nodes_stale()): decided when the row goes in, not at COMMIT, so the node
+    -- rows queue no event at all
+    WHEN (NEW.node_hotkey = '' AND NEW.netuid = -1)
+    EXECUTE FUNCTION contender_rank.stale_nodes_settle();
 
 -- ================================================================ from scratch
 
