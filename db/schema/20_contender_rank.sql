@@ -106,6 +106,10 @@ CREATE TABLE contender_rank.contender_state (
         own_base + contender_rank.interval_mean(own_interval_sum, own_interval_rows::float8)) STORED,
     -- a bound on |score| of the rows behind own_* (migration 0012; 35_retention.sql reads it)
     own_score_bound   float8,
+    -- the computation of its node that wrote similar_*, and how many contenders it had (migration
+    -- 0014; the settle skips a node whose contenders are those of its last computation)
+    similar_basis     text,
+    similar_members   int,
     CONSTRAINT own_state_complete CHECK (
         (own_interval IS NULL) = (own_base IS NULL) AND (own_interval IS NULL) = (own_interval_sum IS NULL)
         AND (own_interval IS NULL) = (own_interval_rows IS NULL) AND (own_interval IS NULL) = (own_newest_at IS NULL))
@@ -146,6 +150,12 @@ COMMENT ON COLUMN contender_rank.contender_state.task IS
 COMMENT ON COLUMN contender_rank.contender_state.own_score_bound IS
     'At least the largest |period_score| (NULL and non-finite as 0) of the contender''s history rows behind '
     'own_*: raised by every fold, set by every recompute; NULL when unknown.';
+COMMENT ON COLUMN contender_rank.contender_state.similar_basis IS
+    'The computation of its node that wrote similar_* (the settling transaction, the settle''s number in it, the '
+    'node): shared by every contender settled together on that node. NULL when unknown, and cleared by every '
+    'change of own_* and of task_similarity.';
+COMMENT ON COLUMN contender_rank.contender_state.similar_members IS
+    'How many current contenders the node had in the computation similar_basis names.';
 CREATE INDEX contender_state_task ON contender_rank.contender_state (task);
 
 CREATE TABLE contender_rank.stale_nodes (

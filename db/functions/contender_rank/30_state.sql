@@ -13,7 +13,10 @@
 --                     contender (a validator deletes and re-inserts its contenders every period, and
 --                     their history stays); so does the row, and the table's size holds steady from
 --                     period to period.
---     similar_*       what it borrows on its node from similar tasks, as of the last settle of the node.
+--     similar_*       what it borrows on its node from similar tasks, as of the last settle of the node;
+--                     similar_basis names the computation that wrote them (one per settle and node) and
+--                     similar_members how many contenders the node had in it. Any change of own_* clears
+--                     the row's basis, any change of task_similarity every row's.
 --     task            its task, as of the last settle of its node: once settled, every current
 --                     contender has a row with its current task, which is how a ranking finds the
 --                     task's rows by index.
@@ -42,15 +45,21 @@
 --       or task changed, mark_nodes_stale() the old node and the new one; otherwise (the per-request
 --       counters, period_score) nothing.
 --   INSERT, UPDATE, DELETE, TRUNCATE task_similarity
---                                      task_similarity_after_change: mark_nodes_stale() every node with a
---                                      contender.
+--                                      task_similarity_after_change: clears every similar_basis, and
+--                                      mark_nodes_stale() every node with a contender.
 --   UPDATE ranking_config              ranking_config_after_update: when decay_interval or decay_factor
 --                                      changed, repair_state() (rebuild_state(), and the faults it
 --                                      accounts for are gone).
 --   COMMIT of any of these             stale_nodes_settle, a constraint trigger deferred to COMMIT, once
 --       (it fires on the transaction's marker row only): the
 --       similar metric of every current contender on a node this transaction marked stale is recomputed
---       at once (stale_similar()), and the transaction's stale_nodes rows are deleted. Every committed
+--       at once (stale_similar()), and the transaction's stale_nodes rows are deleted. A node is left
+--       as it is when its current contenders are exactly those its stored values were computed for:
+--       each carries the same basis and the task it had then, and they are as many as that computation
+--       had (so nobody left and nobody new came); as none of their own metrics and no similarity changed
+--       since (either would have cleared a basis), computing the node again would store the same values.
+--       That is a validator's re-insert of the contenders it deleted: the same contenders, the same tasks,
+--       the values its previous COMMIT stored. Every committed
 --       state is settled, whatever the write pattern, and a refresh of 4,096 contenders costs one
 --       set-based pass, not 4,096 small ones.
 --   Nothing fires on nodes, on TRUNCATE of contenders (the next contenders inserted mark their nodes);
@@ -317,7 +326,7 @@ BEGIN
     cleared AS (
         UPDATE contender_rank.contender_state s
         SET own_interval = NULL, own_base = NULL, own_interval_sum = NULL, own_interval_rows = NULL,
-            own_newest_at = NULL, own_score_bound = NULL
+            own_newest_at = NULL, own_score_bound = NULL, similar_basis = NULL
         WHERE s.contender_id = ANY (v_ids)
           AND s.own_interval IS NOT NULL
           AND s.contender_id NOT IN (SELECT f.contender_id FROM folded f)
@@ -342,7 +351,9 @@ BEGIN
     ON CONFLICT ON CONSTRAINT contender_state_pkey DO UPDATE
     SET own_interval = EXCLUDED.own_interval, own_base = EXCLUDED.own_base,
         own_interval_sum = EXCLUDED.own_interval_sum, own_interval_rows = EXCLUDED.own_interval_rows,
-        own_newest_at = EXCLUDED.own_newest_at, own_score_bound = EXCLUDED.own_score_bound;
+        own_newest_at = EXCLUDED.own_newest_at, own_score_bound = EXCLUDED.own_score_bound,
+        -- what its node's contenders borrowed from it is out of date (see the settle)
+        similar_basis = NULL;
 END;
 $$;
 
@@ -360,9 +371,9 @@ COMMENT ON FUNCTION contender_rank.recompute_own_state(text[]) IS
 -- settling a whole refresh is a few hash joins.
 -- A string body (it reads the validator's contenders: a SQL-standard body would record a dependency
 -- on their columns, and nineteen's ALTER TABLE would fail on it).
-CREATE OR REPLACE FUNCTION contender_rank.stale_similar(xact xid8)
+CREATE OR REPLACE FUNCTION contender_rank.stale_similar(xact xid8, basis text)
 RETURNS TABLE (contender_id text, task text, similar_interval bigint, similar_metric float8,
-               similar_newest_at timestamptz)
+               similar_newest_at timestamptz, similar_basis text, similar_members int)
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
     -- MATERIALIZED steps: each reaches the next as plain columns, so the planner inlines decayed()
@@ -373,7 +384,7 @@ AS $$
     ),
     -- the current contenders of the stale nodes, keyed in the "C" collation (byte order): every
     -- sort below is then a memcmp, and the order of the result does not matter
-    targets AS MATERIALIZED (
+    on_stale AS MATERIALIZED (
         SELECT t.contender_id COLLATE "C" AS contender_id, t.node_hotkey COLLATE "C" AS node_hotkey, t.netuid,
                t.task COLLATE "C" AS task
         FROM (SELECT DISTINCT n.node_hotkey, n.netuid FROM contender_rank.stale_nodes n
@@ -381,6 +392,28 @@ AS $$
         JOIN public.contenders t
           ON t.node_hotkey = stale.node_hotkey
          AND t.netuid = stale.netuid
+    ),
+    -- nodes whose contenders are exactly those of the computation that wrote their stored values:
+    -- every one of them carries that computation's basis (so none of their own metrics changed since:
+    -- a change clears it) and the task it had then, and they are as many as it had (so nobody left,
+    -- and nobody came who was not in it). Computing such a node again would give what is stored.
+    kept AS MATERIALIZED (
+        SELECT o.node_hotkey, o.netuid
+        FROM on_stale o
+        LEFT JOIN contender_rank.contender_state s ON s.contender_id = o.contender_id
+        GROUP BY o.node_hotkey, o.netuid
+        HAVING count(s.similar_basis) = count(*)
+           AND min(s.similar_basis) = max(s.similar_basis)
+           AND bool_and(s.task IS NOT DISTINCT FROM o.task)
+           AND count(s.similar_members) = count(*)
+           AND min(s.similar_members) = count(*)
+           AND max(s.similar_members) = count(*)
+    ),
+    targets AS MATERIALIZED (
+        SELECT o.contender_id, o.node_hotkey, o.netuid, o.task,
+               count(*) OVER (PARTITION BY o.node_hotkey, o.netuid) AS members
+        FROM on_stale o
+        WHERE NOT EXISTS (SELECT FROM kept k WHERE k.node_hotkey = o.node_hotkey AND k.netuid = o.netuid)
     ),
     -- each target, the similar tasks it borrows from, the contenders serving them on its node (never
     -- the target itself: a task is never similar to itself) and their own metrics, joined in this
@@ -416,16 +449,20 @@ AS $$
     -- equal must stay exactly equal, so that contender_id alone breaks their tie
     SELECT t.contender_id, t.task, max(v.ref_k),
            sum(contender_rank.scaled(v.similarity, v.own_at_ref) ORDER BY v.own_at_ref, v.similarity),
-           max(v.own_newest_at)
+           max(v.own_newest_at),
+           -- one basis per node of this computation: the caller's (unique to the settle) and the node
+           stale_similar.basis || '/' || t.netuid || '/' || t.node_hotkey,
+           t.members::int
     FROM targets t
     LEFT JOIN valued v ON v.contender_id = t.contender_id
-    GROUP BY t.contender_id, t.task;
+    GROUP BY t.contender_id, t.task, t.node_hotkey, t.netuid, t.members;
 $$;
 
-COMMENT ON FUNCTION contender_rank.stale_similar(xid8) IS
+COMMENT ON FUNCTION contender_rank.stale_similar(xid8, text) IS
     'The similar metric of every current contender on a node transaction xact marked stale, from the derived '
-    'state: its value, the '
-    'interval it is valued at and the newest history behind it; NULLs when nothing is borrowed.';
+    'state: its value, the interval it is valued at and the newest history behind it (NULLs when nothing is '
+    'borrowed), and the node''s basis (basis, the node) and size; a node whose contenders are those its stored '
+    'values were computed for is left out.';
 
 -- Marks these nodes stale for this transaction (pairs of node_hotkey and netuid; NULLs are no node).
 -- A node it marked already is not marked again; another transaction's rows are never looked at, so
@@ -523,7 +560,8 @@ SET jit = off
 SET join_collapse_limit = 1
 AS $$
 DECLARE
-    v_xact xid8 := pg_catalog.pg_current_xact_id();
+    v_xact  xid8 := pg_catalog.pg_current_xact_id();
+    v_basis text;
 BEGIN
     IF NOT EXISTS (SELECT FROM contender_rank.stale_nodes n WHERE n.xact = v_xact) THEN
         RETURN NULL;
@@ -532,24 +570,36 @@ BEGIN
         BEGIN
             -- a repair here rebuilt the own metrics and marked every node stale: settled below
             PERFORM contender_rank.begin_maintenance();
+            -- this settle's basis: the transaction and the settle's number in it (a transaction under
+            -- SET CONSTRAINTS ... IMMEDIATE settles many times), counted in a setting local to the
+            -- transaction, undone with the savepoint whose writes carry it
+            v_basis := v_xact::text || '/' || (coalesce(nullif(pg_catalog.current_setting('contender_rank.settles', true),
+                                                               '')::bigint, 0) + 1)::text;
+            PERFORM pg_catalog.set_config('contender_rank.settles', pg_catalog.split_part(v_basis, '/', 2), true);
             -- an UPDATE of the rows that changed and an INSERT of the missing ones, not an upsert: an
             -- upsert locks every conflicting row even when its WHERE leaves it as it was, and a refresh
             -- that re-creates the same contenders changes none (no other writer runs: the lock is held)
+            -- every row of a node computed now takes the new basis, changed values or not
             WITH fresh AS MATERIALIZED (
-                SELECT * FROM contender_rank.stale_similar(v_xact)
+                SELECT * FROM contender_rank.stale_similar(v_xact, v_basis)
             ),
             changed AS (
                 UPDATE contender_rank.contender_state s
                 SET task = f.task, similar_interval = f.similar_interval, similar_metric = f.similar_metric,
-                    similar_newest_at = f.similar_newest_at
+                    similar_newest_at = f.similar_newest_at, similar_basis = f.similar_basis,
+                    similar_members = f.similar_members
                 FROM fresh f
                 WHERE s.contender_id = f.contender_id
-                  AND (s.task, s.similar_interval, s.similar_metric, s.similar_newest_at)
-                      IS DISTINCT FROM (f.task, f.similar_interval, f.similar_metric, f.similar_newest_at)
+                  AND (s.task, s.similar_interval, s.similar_metric, s.similar_newest_at, s.similar_basis,
+                       s.similar_members)
+                      IS DISTINCT FROM (f.task, f.similar_interval, f.similar_metric, f.similar_newest_at,
+                                        f.similar_basis, f.similar_members)
             )
             INSERT INTO contender_rank.contender_state
-                (contender_id, task, similar_interval, similar_metric, similar_newest_at)
-            SELECT f.contender_id, f.task, f.similar_interval, f.similar_metric, f.similar_newest_at
+                (contender_id, task, similar_interval, similar_metric, similar_newest_at, similar_basis,
+                 similar_members)
+            SELECT f.contender_id, f.task, f.similar_interval, f.similar_metric, f.similar_newest_at,
+                   f.similar_basis, f.similar_members
             FROM fresh f
             WHERE NOT EXISTS (SELECT FROM contender_rank.contender_state s WHERE s.contender_id = f.contender_id)
             -- new rows land next to each other by task (see the table's fillfactor)
@@ -817,7 +867,9 @@ BEGIN
                 own_score_bound = CASE WHEN s.own_interval IS NULL THEN b.score_bound
                                        WHEN s.own_score_bound IS NOT NULL
                                            THEN greatest(s.own_score_bound, b.score_bound)
-                                  END
+                                  END,
+                -- what its node's contenders borrowed from it is out of date (see the settle)
+                similar_basis = NULL
             FROM batch b
             WHERE s.contender_id = b.contender_id
               AND b.contender_id NOT IN (SELECT l.contender_id FROM late l)
@@ -1115,6 +1167,8 @@ BEGIN
         PERFORM contender_rank.repair_state();
         RETURN NULL;
     END IF;
+    -- every stored similar metric was computed with the old similarities: none may be kept as it is
+    UPDATE contender_rank.contender_state s SET similar_basis = NULL WHERE s.similar_basis IS NOT NULL;
     SELECT array_agg(c.node_hotkey), array_agg(c.netuid) INTO v_hotkeys, v_netuids FROM public.contenders c;
     PERFORM contender_rank.mark_nodes_stale(v_hotkeys, v_netuids);
     RETURN NULL;

@@ -22,7 +22,7 @@ SELECT is(ARRAY(SELECT f.signature FROM project_functions f
                 WHERE NOT f.standard_body
                   AND NOT EXISTS (SELECT FROM unnest(f.proconfig) c WHERE c LIKE 'search\_path=pg\_catalog%')
                 ORDER BY 1),
-          ARRAY['contender_rank.stale_similar(xid8)', 'contender_rank.task_contenders(text,timestamp with time zone)',
+          ARRAY['contender_rank.stale_similar(xid8,text)', 'contender_rank.task_contenders(text,timestamp with time zone)',
                 'contender_rank.task_contenders_balanced(text)'],
           'every function without a SQL-standard body pins search_path, pg_catalog first (but three inlined ones)');
 SELECT is(ARRAY(SELECT f.signature FROM project_functions f

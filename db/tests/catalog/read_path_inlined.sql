@@ -19,7 +19,7 @@ BEGIN
             ('task_contenders', 'SELECT * FROM contender_rank.task_contenders(''x'', now())'),
             ('rank_balanced', 'SELECT * FROM contender_rank.rank_balanced(''x'', 5)'),
             ('task_contenders_balanced', 'SELECT * FROM contender_rank.task_contenders_balanced(''x'')'),
-            ('stale_similar', 'SELECT * FROM contender_rank.stale_similar(pg_current_xact_id())')) q (name, query)
+            ('stale_similar', 'SELECT * FROM contender_rank.stale_similar(pg_current_xact_id(), ''0/1'')')) q (name, query)
     LOOP
         v_plan := '';
         FOR v_line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || v_query.query LOOP
