@@ -152,7 +152,7 @@ COMMENT ON COLUMN contender_rank.contender_state.own_score_bound IS
     'own_*: raised by every fold, set by every recompute; NULL when unknown.';
 COMMENT ON COLUMN contender_rank.contender_state.similar_basis IS
     'The computation of its node that wrote similar_* (the settling transaction, the settle''s number in it, the '
-    'node): shared by every contender settled together on that node. NULL when unknown, and cleared by every '
+    'node''s number in that settle): shared by every contender settled together on that node. NULL when unknown, and cleared by every '
     'change of own_* and of task_similarity.';
 COMMENT ON COLUMN contender_rank.contender_state.similar_members IS
     'How many current contenders the node had in the computation similar_basis names.';

@@ -450,8 +450,9 @@ AS $$
     SELECT t.contender_id, t.task, max(v.ref_k),
            sum(contender_rank.scaled(v.similarity, v.own_at_ref) ORDER BY v.own_at_ref, v.similarity),
            max(v.own_newest_at),
-           -- one basis per node of this computation: the caller's (unique to the settle) and the node
-           stale_similar.basis || '/' || t.netuid || '/' || t.node_hotkey,
+           -- one basis per node of this computation: the caller's (unique to the settle) and the node's
+           -- number among those computed now (short: it is stored in every state row)
+           stale_similar.basis || '/' || dense_rank() OVER (ORDER BY t.node_hotkey, t.netuid),
            t.members::int
     FROM targets t
     LEFT JOIN valued v ON v.contender_id = t.contender_id
