@@ -22,12 +22,12 @@ from contender_rank.databases import given_dsn, server
 from contender_rank.simulation import stats
 from contender_rank.simulation.plots import MatplotlibMissing, plot_periods, plot_sweep, require_matplotlib
 from contender_rank.simulation.runner import (
-    DIFFERENCES,
-    STRATEGIES,
     SeedsResult,
     Settings,
     SimulationResult,
+    differences_for,
     run_seeds,
+    strategies_for,
 )
 from contender_rank.simulation.world import DEFAULT, NINETEEN, SHAPES
 
@@ -55,8 +55,8 @@ PRESETS: dict[str, Preset] = {
             periods=6,
             queries=300,
             shape=NINETEEN,
-            sweep_points=((0, 0.5), (50, 0.5), (100, 0.5), (250, 0.5), (2500, 0.5)),
-            synthetic_organic_weights=(50, 2500),
+            # synthetic queries always through load balancing; organic ones at each weight
+            sweep_points=((0, 0.5), (50, 0.5), (2500, 0.5)),
             seeds=4,
             jobs=2,
         ),
@@ -66,8 +66,7 @@ PRESETS: dict[str, Preset] = {
             periods=6,
             queries=75,
             shape=NINETEEN,
-            sweep_points=((0, 0.5), (50, 0.5), (2500, 0.5)),
-            synthetic_organic_weights=(50, 2500),
+            sweep_points=((0, 0.5), (50, 0.5)),  # the strategies' own runs: no run of its own
             seeds=3,
         ),
     ),
@@ -312,6 +311,8 @@ _COLUMNS = (
     ("new_task_quality", "new_task_quality", 1.0, 3),
     ("established_quality", "established_tasks", 1.0, 3),
     ("unmeasured", "unmeasured %", 100.0, 1),
+    ("outage_tries", "outage_tries %", 100.0, 2),
+    ("top_node_share", "top_node_share %", 100.0, 1),
 )
 
 
@@ -350,7 +351,7 @@ def render_single(result: SimulationResult) -> str:
         + "".join(f"{title:>{max(len(title) + 2, 12)}}" for _, title, _, _ in _COLUMNS)
         + f"{'requests/contender/period':>27}",
     ]
-    for name in STRATEGIES:
+    for name in strategies_for(world.shape):
         m = result.strategies[name]
         lines.append(
             f"{name:<20}"
@@ -411,7 +412,7 @@ def render_seeds(result: SeedsResult) -> str:
         "",
         header,
     ]
-    for name in STRATEGIES:
+    for name in strategies_for(first.world.shape):
         lines.append(
             f"{name:<38}"
             + "".join(
@@ -420,7 +421,7 @@ def render_seeds(result: SeedsResult) -> str:
             )
         )
     lines += ["", "paired differences (~: the interval includes 0)"]
-    for a, b in DIFFERENCES:
+    for a, b in differences_for(first.world.shape):
         lines.append(
             f"{a + ' - ' + b:<38}"
             + "".join(

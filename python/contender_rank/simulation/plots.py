@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from contender_rank.simulation.runner import STRATEGIES, SeedsResult
+from contender_rank.simulation.runner import SeedsResult, strategies_for
 from contender_rank.simulation.stats import Summary
 
 _STYLE = {
@@ -21,6 +21,8 @@ _STYLE = {
     "history": {"color": "#1f77b4", "linestyle": "-"},
     "history_similarity": {"color": "#d62728", "linestyle": "-"},
     "oracle": {"color": "#2ca02c", "linestyle": ":"},
+    "nineteen_organic": {"color": "#8c564b", "linestyle": "-"},
+    "nineteen_organic_fixed": {"color": "#e377c2", "linestyle": "--"},
 }
 
 
@@ -71,7 +73,7 @@ def plot_periods(result: SeedsResult, path: Path) -> None:
     world = first.world
     new_tasks = world.new_tasks
     figure, (overall, new_task) = plt.subplots(1, 2, figsize=(11, 4.4), sharey=True)
-    for name in STRATEGIES:
+    for name in strategies_for(world.shape):
         _band(overall, result.per_period(name, "served_quality"), name, _STYLE[name])
         _band(new_task, result.per_period(name, "new_task_served_quality"), name, _STYLE[name])
     for index, (config, _, _) in enumerate(first.synthetic):
