@@ -12,7 +12,7 @@
 
 GRANT EXECUTE ON FUNCTION
     public.rank_contenders(text, int, timestamptz),
-    public.explain_ranking(text, timestamptz, float8, float8, interval),
+    public.explain_ranking(text, timestamptz, float8, float8, interval, float8),
     public.ranking_status(),
     public.record_requests(text, int, float8, int, int)
 TO ranking_reader;
@@ -26,5 +26,5 @@ GRANT INSERT, UPDATE, DELETE ON public.task_similarity TO ranking_admin;
 GRANT USAGE ON SCHEMA contender_rank TO ranking_admin;
 GRANT SELECT ON contender_rank.contender_state, contender_rank.installation TO ranking_admin;
 -- an audit: the ranking from history alone (it runs as its owner, so this is all the admin needs)
-GRANT EXECUTE ON FUNCTION contender_rank.rank_contenders_window(text, int, timestamptz, interval, float8, float8)
+GRANT EXECUTE ON FUNCTION contender_rank.rank_contenders_window(text, int, timestamptz, interval, float8, float8, float8)
 TO ranking_admin;

@@ -155,6 +155,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="decay factors to sweep (default: the world's; 0.5,0.8 in the default world)",
     )
     parser.add_argument(
+        "--sweep-failure-weights",
+        type=_number_list,
+        metavar="F,F,...",
+        help="failure weights to sweep at the shipped history_weight and decay_factor (default: the world's)",
+    )
+    parser.add_argument(
         "--synthetic-share",
         type=float,
         help=f"share of queries that are synthetic (default: the world's, {DEFAULT.synthetic_share:g} "
@@ -221,6 +227,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
             sweep_weights=args.sweep_weights or tuple(sorted({w for w, _ in base.sweep()})),
             sweep_decay_factors=args.sweep_decay_factors or tuple(sorted({f for _, f in base.sweep()})),
         )
+    if args.sweep_failure_weights is not None:
+        settings = replace(settings, sweep_failure_weights=args.sweep_failure_weights)
     problems = settings.problems()
     if problems:
         raise CliError("; ".join(problems))
@@ -369,13 +377,14 @@ def render_single(result: SimulationResult) -> str:
         + ("n/a (the oracle does not beat load_balance)" if gain is None else f"{gain:.3f}"),
         "",
         (
-            f"{'history_weight':>14}{'decay_factor':>14}{'served_quality':>16}{'min_share %':>13}"
-            f"{'new_task_quality':>18}"
+            f"{'history_weight':>14}{'decay_factor':>14}{'failure':>9}{'served_quality':>16}"
+            f"{'min_share %':>13}{'new_task_quality':>18}"
         ),
     ]
     for config, m in result.sweep:
         lines.append(
-            f"{config.history_weight:>14g}{config.decay_factor:>14g}{m.served_quality:>16.3f}"
+            f"{config.history_weight:>14g}{config.decay_factor:>14g}{config.failure_weight:>9g}"
+            f"{m.served_quality:>16.3f}"
             f"{m.min_share * 100:>13.2f}{m.new_task_quality:>18.3f}"
         )
     for config, split, same in result.synthetic:
@@ -438,24 +447,28 @@ def render_seeds(result: SeedsResult) -> str:
         "",
         (
             "sweep (history_similarity; minus defaults: paired difference from "
-            f"history_weight {first.defaults.history_weight:g}, decay_factor {first.defaults.decay_factor:g})"
+            f"history_weight {first.defaults.history_weight:g}, "
+            f"decay_factor {first.defaults.decay_factor:g}, failure_weight {first.defaults.failure_weight:g})"
         ),
         f"{'history_weight':>14}"
         + (f"{'in database':>12}" if scale != 1 else "")
-        + f"{'decay':>7}{'served_quality':>16}{'minus defaults':>17}{'min_share %':>14}"
-        f"{'new_task_1st_period':>21}{'new_task_quality':>18}{'unmeasured %':>14}",
+        + f"{'decay':>7}{'failure':>9}{'served_quality':>16}{'minus defaults':>17}{'min_share %':>14}"
+        f"{'new_task_1st_period':>21}{'new_task_quality':>18}{'unmeasured %':>14}"
+        f"{'outage_tries %':>15}{'minus defaults':>17}",
     ]
     for index, (config, _) in enumerate(first.sweep):
         lines.append(
             f"{config.history_weight:>14g}"
             + (f"{config.history_weight / scale:>12g}" if scale != 1 else "")
-            + f"{config.decay_factor:>7g}"
+            + f"{config.decay_factor:>7g}{config.failure_weight:>9g}"
             f"{_interval(result.sweep(index, 'served_quality'), 1, 3):>16}"
             f"{_interval(result.sweep_minus_defaults(index, 'served_quality'), 1, 3, signed=True):>17}"
             f"{_interval(result.sweep(index, 'min_share'), 100, 2):>14}"
             f"{_interval(result.sweep(index, 'new_task_first_period_quality'), 1, 3):>21}"
             f"{_interval(result.sweep(index, 'new_task_quality'), 1, 3):>18}"
             f"{_interval(result.sweep(index, 'unmeasured'), 100, 1):>14}"
+            f"{_interval(result.sweep(index, 'outage_tries'), 100, 2):>15}"
+            f"{_interval(result.sweep_minus_defaults(index, 'outage_tries'), 100, 2, signed=True):>17}"
         )
     if first.synthetic:
         lines += [

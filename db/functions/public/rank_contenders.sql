@@ -32,6 +32,7 @@ $$;
 
 COMMENT ON FUNCTION public.rank_contenders(text, int, timestamptz) IS
     'Eligible contenders of task (capacity > 0, node handshaken), best first, at most top_x: capacity left first, '
-    'then rank_value = total_requests_made - history_weight * (own_metric + similar_metric) ascending, then '
-    'contender_id. Reads the derived state, not history; STABLE, so a hot standby can serve it.';
+    'then rank_value = total_requests_made + failure_weight * (requests_429 + requests_500) '
+    '- history_weight * (own_metric + similar_metric) ascending, then contender_id. Reads the derived state, not '
+    'history; STABLE, so a hot standby can serve it.';
 REVOKE ALL ON FUNCTION public.rank_contenders(text, int, timestamptz) FROM PUBLIC;

@@ -52,14 +52,15 @@ class SqlRouter:
     tries, then one ranking per task (bound client-side, run in order, so the rankings see the
     update). Round trips, not the rankings, decide the speed of a run on a busy machine.
 
-    ``synthetic_weight``, when given and different from ``history_weight``, is the weight the
-    synthetic queries are ranked with: the router sets ``ranking_config.history_weight`` to it
-    before a synthetic query and back before an organic one (in the same message), so both kinds
-    share the counters, the history and the one ``rank_contenders``.
+    ``synthetic_weight``, when given, is the history weight the synthetic queries are ranked with,
+    their failure weight 0: the router sets ``ranking_config.history_weight`` and
+    ``failure_weight`` to them before a synthetic query and back before an organic one (in the
+    same message), so both kinds share the counters, the history and the one ``rank_contenders``.
+    A synthetic weight of 0 is nineteen's load balancing.
     """
 
     _RANK = "SELECT contender_id FROM public.rank_contenders(%(task)s, %(top_x)s, %(as_of)s)"
-    _WEIGHT = "UPDATE public.ranking_config SET history_weight = %(weight)s"
+    _WEIGHT = "UPDATE public.ranking_config SET history_weight = %(weight)s, failure_weight = %(failures)s"
     # Every try is one request and one unit of capacity, and a failed one is also a 500. A round
     # can try a contender more than once (nineteen's organic draw repeats miners), so the tries
     # are counted per contender first: UPDATE ... FROM applies one source row per target row.
@@ -84,21 +85,24 @@ class SqlRouter:
         decay_interval: timedelta,
         with_similarity: bool,
         synthetic_weight: float | None = None,
+        failure_weight: float = 0.0,
     ):
         self.conn = conn
         self.world = world
         self.with_similarity = with_similarity
-        self.history_weight = history_weight
-        self.synthetic_weight = history_weight if synthetic_weight is None else synthetic_weight
-        self._weight_in_config = history_weight
+        self.weights = (history_weight, failure_weight)
+        self.synthetic_weights = self.weights if synthetic_weight is None else (synthetic_weight, 0.0)
+        self._weights_in_config = self.weights
         self._pending: list[Try] = []
         self._ranker = psycopg.ClientCursor(conn, row_factory=class_row(_Pick))
         with conn.transaction():
             conn.execute(
                 "UPDATE public.ranking_config SET history_weight = %(history_weight)s, "
+                "failure_weight = %(failure_weight)s, "
                 "decay_factor = %(decay_factor)s, decay_interval = %(decay_interval)s",
                 {
                     "history_weight": history_weight,
+                    "failure_weight": failure_weight,
                     "decay_factor": decay_factor,
                     "decay_interval": decay_interval,
                 },
@@ -181,11 +185,11 @@ class SqlRouter:
             statements.append(self._COUNT)
             params.update(self._counts())
             self._pending = []
-        weight = self.synthetic_weight if synthetic else self.history_weight
-        if weight != self._weight_in_config:
+        weights = self.synthetic_weights if synthetic else self.weights
+        if weights != self._weights_in_config:
             statements.append(self._WEIGHT)
-            params["weight"] = weight
-            self._weight_in_config = weight
+            params["weight"], params["failures"] = weights
+            self._weights_in_config = weights
         ranks = len(statements)
         for index, task in enumerate(tasks):
             statements.append(self._RANK.replace("%(task)s", f"%(task_{index})s"))

@@ -108,6 +108,8 @@ class Settings:
     # organic weights at which a run with synthetic queries at weight 0 is compared with one that
     # ranks both kinds at the organic weight (worlds with synthetic traffic only)
     synthetic_organic_weights: tuple[float, ...] = ()
+    # failure weights swept at the shipped history_weight and decay_factor (after the sweep above)
+    sweep_failure_weights: tuple[float, ...] = ()
 
     def sweep(self) -> list[tuple[float, float]]:
         if self.sweep_points:
@@ -136,6 +138,7 @@ class Settings:
         if self.seeds < 1:
             found.append(f"seeds must be at least 1, got {self.seeds}")
         weights = [w for w, _ in self.sweep()] + list(self.synthetic_organic_weights)
+        weights += list(self.sweep_failure_weights)
         if any(not math.isfinite(w) or w < 0 for w in weights):
             found.append("sweep history weights must be finite numbers >= 0")
         if any(not 0 < f <= 1 for _, f in self.sweep()):
@@ -158,6 +161,8 @@ class RunConfig:
     synthetic_weight: float | None = None
     # "rank_contenders", or nineteen's own organic selection: "nineteen_organic", "nineteen_organic_fixed"
     selection: str = "rank_contenders"
+    # ranking_config.failure_weight for organic queries (synthetic ones at synthetic_weight run at 0)
+    failure_weight: float = 0.0
 
 
 @dataclass
@@ -238,6 +243,7 @@ class SimulationResult:
                 "defaults": {
                     "history_weight": self.defaults.history_weight,
                     "decay_factor": self.defaults.decay_factor,
+                    "failure_weight": self.defaults.failure_weight,
                 },
                 "shape": shape.name,
                 "tasks": list(shape.tasks),
@@ -256,6 +262,7 @@ class SimulationResult:
                     "history_weight": config.history_weight,
                     "history_weight_in_database": config.history_weight / shape.weight_scale,
                     "decay_factor": config.decay_factor,
+                    "failure_weight": config.failure_weight,
                     **{measure: _round(measures.value(measure)) for measure in MEASURES},
                 }
                 for config, measures in self.sweep
@@ -502,6 +509,7 @@ class SeedsResult:
                     "history_weight": config.history_weight,
                     "history_weight_in_database": config.history_weight / scale,
                     "decay_factor": config.decay_factor,
+                    "failure_weight": config.failure_weight,
                     **{m: self.sweep(index, m).as_json() for m in measures},
                     "minus_defaults": {m: self.sweep_minus_defaults(index, m).as_json() for m in measures},
                 }
@@ -531,6 +539,7 @@ class _Defaults:
     history_weight: float
     decay_factor: float
     decay_interval: timedelta
+    failure_weight: float
 
 
 @contextmanager
@@ -551,7 +560,9 @@ def migrated_template(admin_dsn: str, existing: str | None = None) -> Iterator[s
 
 def _read_defaults(dsn: str) -> _Defaults:
     with psycopg.connect(dsn) as conn, conn.cursor(row_factory=class_row(_Defaults)) as cur:
-        cur.execute("SELECT history_weight, decay_factor, decay_interval FROM public.ranking_config")
+        cur.execute(
+            "SELECT history_weight, decay_factor, decay_interval, failure_weight FROM public.ranking_config"
+        )
         row = cur.fetchone()
     assert row is not None, "ranking_config always holds one row"
     return row
@@ -574,6 +585,7 @@ def _run_sql(
                     conn,
                     world,
                     history_weight=config.history_weight / scale,
+                    failure_weight=config.failure_weight,
                     decay_factor=config.decay_factor,
                     decay_interval=decay_interval,
                     with_similarity=config.with_similarity,
@@ -612,6 +624,7 @@ class _Plan:
         if (
             config.selection == "rank_contenders"
             and config.history_weight == 0
+            and config.failure_weight == 0
             and not config.synthetic_weight
         ):
             return self.strategies["load_balance"]
@@ -623,34 +636,41 @@ class _Plan:
 
 
 def _plan(settings: Settings, defaults: _Defaults) -> _Plan:
-    weight, factor = defaults.history_weight, defaults.decay_factor
+    """The runs: load balancing has every weight 0; the history strategies and the sweep the shipped
+    failure_weight (the failure sweep moves it at the shipped history_weight and decay_factor)."""
+    weight, factor, failures = defaults.history_weight, defaults.decay_factor, defaults.failure_weight
     synthetic = settings.shape.synthetic_share > 0
+    # with synthetic traffic, synthetic queries go through load balancing whatever ranks the organic ones
+    split = 0.0 if synthetic else None
+    sweep = [RunConfig(w, f, True, split, failure_weight=failures) for w, f in settings.sweep()]
+    sweep += [
+        RunConfig(weight, factor, True, split, failure_weight=fw) for fw in settings.sweep_failure_weights
+    ]
     if synthetic:
-        # synthetic queries through load balancing, whatever ranks the organic ones
         return _Plan(
             strategies={
                 "load_balance": RunConfig(0.0, factor, True),
-                "history_similarity": RunConfig(weight, factor, True, 0.0),
+                "history_similarity": RunConfig(weight, factor, True, 0.0, failure_weight=failures),
                 "nineteen_organic": RunConfig(0.0, factor, False, 0.0, "nineteen_organic"),
                 "nineteen_organic_fixed": RunConfig(0.0, factor, False, 0.0, "nineteen_organic_fixed"),
             },
-            sweep=[RunConfig(w, f, True, 0.0) for w, f in settings.sweep()],
+            sweep=sweep,
             synthetic=[
-                (RunConfig(float(w), factor, True, 0.0), RunConfig(float(w), factor, True))
+                (
+                    RunConfig(float(w), factor, True, 0.0, failure_weight=failures),
+                    RunConfig(float(w), factor, True, failure_weight=failures),
+                )
                 for w in settings.synthetic_organic_weights
             ],
         )
     return _Plan(
         strategies={
             "load_balance": RunConfig(0.0, factor, True),
-            "history": RunConfig(weight, factor, False),
-            "history_similarity": RunConfig(weight, factor, True),
+            "history": RunConfig(weight, factor, False, failure_weight=failures),
+            "history_similarity": RunConfig(weight, factor, True, failure_weight=failures),
         },
-        sweep=[RunConfig(w, f, True) for w, f in settings.sweep()],
-        synthetic=[
-            (RunConfig(float(w), factor, True, 0.0), RunConfig(float(w), factor, True))
-            for w in (settings.synthetic_organic_weights if synthetic else ())
-        ],
+        sweep=sweep,
+        synthetic=[],
     )
 
 
