@@ -44,30 +44,32 @@ PRESETS: dict[str, Preset] = {
         # a quick look (and the test suite): the default world, half as many periods, a short sweep
         quick=Settings(periods=8, sweep_weights=(0, 1, 50), sweep_decay_factors=(0.5,), seeds=4),
     ),
-    # Weights are at nineteen's full scale (a run writes weight / 50 into ranking_config); 300
-    # queries per task per period on 256 nodes is ~2 requests per contender per period, which
-    # stands for ~100 per hour (the traffic the shipped history_weight 50 is meant for). A run
-    # makes ~27,000 rank_contenders calls over 256 contenders: a few minutes of a server process,
-    # so the default is 4 seeds of 8 runs, two at a time.
+    # Weights are at nineteen's full scale (a run writes weight / 10 into ranking_config): ~10
+    # requests per contender per period stand for ~100 per hour, the traffic the shipped
+    # history_weight 50 is meant for, and leave room for what happens within a period (outages).
+    # Synthetic queries always go through load balancing; the sweep is the shipped history_weight
+    # with and without the failure signal (failure_weight 0).
     "nineteen": Preset(
         full=Settings(
-            nodes=256,
+            nodes=128,
             periods=6,
-            queries=300,
+            queries=750,
             shape=NINETEEN,
-            # synthetic queries always through load balancing; organic ones at each weight
-            sweep_points=((0, 0.5), (50, 0.5), (2500, 0.5)),
+            sweep_points=((50, 0.5),),
+            sweep_failure_weights=(0,),
             seeds=4,
             jobs=2,
         ),
-        # the same traffic per contender on a quarter of the nodes
+        # the same traffic per contender on half the nodes
         quick=Settings(
             nodes=64,
             periods=6,
-            queries=75,
+            queries=375,
             shape=NINETEEN,
-            sweep_points=((0, 0.5), (50, 0.5)),  # the strategies' own runs: no run of its own
+            sweep_points=((50, 0.5),),
+            sweep_failure_weights=(0,),
             seeds=3,
+            jobs=2,
         ),
     ),
 }
@@ -101,9 +103,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         choices=sorted(SHAPES),
         default=DEFAULT.name,
         help=(
-            "default: 32 nodes, one llama family, a new model half-way; nineteen: 256 nodes, nineteen's 14 "
-            "tasks in families, a new model as 2 tasks, drifting miners, half the traffic synthetic, time "
-            "scaled down 50x (see docs/simulation.md)"
+            "default: 32 nodes, one llama family, a new model half-way; nineteen: 128 nodes, nineteen's 14 "
+            "tasks in families, a new model as 2 tasks, drifting miners and outages, half the traffic "
+            "synthetic, nineteen's own organic selection beside ours, time scaled down 10x (see "
+            "docs/simulation.md)"
         ),
     )
     parser.add_argument(

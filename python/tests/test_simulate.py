@@ -179,10 +179,15 @@ def test_cli_prints_json_and_writes_both_plots(tmp_path: Path, capsys: pytest.Ca
     assert status == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["world"]["nodes"] == 6 and printed["world"]["seed"] == 5
-    assert printed["world"]["shape"] == "nineteen" and printed["world"]["weight_scale"] == 50
+    assert printed["world"]["shape"] == "nineteen" and printed["world"]["weight_scale"] == 10
     assert set(printed["strategies"]) == set(NINETEEN_STRATEGIES)
     seeds = printed["seeds"]
     assert list(seeds["strategies"]) == list(NINETEEN_STRATEGIES)
+    # the shipped weights, then the same without the failure signal
+    assert [(p["history_weight"], p["failure_weight"]) for p in seeds["sweep"]] == [
+        (50, printed["world"]["defaults"]["failure_weight"]),
+        (50, 0),
+    ]
     assert list(seeds["differences"]) == [f"{a}-{b}" for a, b in NINETEEN_DIFFERENCES]
     for key in (
         "history_similarity-nineteen_organic",
@@ -271,10 +276,11 @@ def test_multi_seed_summary_is_the_paired_t_interval_of_its_single_seed_runs(
 
     # the sweep is summarised the same way, against the defaults' run of the same seed
     (at_zero,) = [p for p in document["sweep"] if p["history_weight"] == 0]
-    lb_minus_defaults = document["differences"]["history_similarity-load_balance"]["served_quality"]
-    assert at_zero["minus_defaults"]["served_quality"]["mean"] == pytest.approx(
-        -lb_minus_defaults["mean"], abs=1e-6
-    )
+    defaults = document["strategies"]["history_similarity"]["served_quality"]["per_seed"]
+    at_zero_values = at_zero["served_quality"]["per_seed"]
+    assert at_zero["minus_defaults"]["served_quality"]["per_seed"] == [
+        pytest.approx(a - b, abs=2e-6) for a, b in zip(at_zero_values, defaults, strict=True)
+    ]
 
 
 def test_cli_json_keeps_the_single_seed_keys_and_adds_the_seeds_block(

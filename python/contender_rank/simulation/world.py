@@ -194,10 +194,12 @@ NINETEEN = Shape(
     model_of=_NINETEEN_MODEL,
     drift=0.05,
     synthetic_share=0.5,
-    # Time scaled down 50 times: nineteen's tuning rule assumes ~100 requests per contender per
-    # hour; here a period (one decay interval) carries ~2. history_weight is counted in requests
-    # per interval, so a full-scale weight W runs as W / 50 in the database (the shipped 50 as 1).
-    weight_scale=50.0,
+    # Time scaled down 10 times: nineteen's tuning rule assumes ~100 requests per contender per
+    # hour; here a period (one decay interval) carries ~10. history_weight is counted in requests
+    # per interval, so a full-scale weight W runs as W / 10 in the database (the shipped 50 as 5).
+    # Fewer requests per period would hide what happens within a period: a miner that goes dark
+    # for a third of it would get less than one request in the dark under any ranking.
+    weight_scale=10.0,
     outage=0.05,
 )
 
