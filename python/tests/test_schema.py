@@ -357,7 +357,12 @@ def test_an_upgrade_from_the_previous_release_ends_like_a_fresh_install(
 
     result = migrate(empty_dsn)
     assert result.layout == "standalone" and result.found.upgrading_release_01 and result.state_rebuilt
-    assert result.migrations_applied == ["0006_drop_v1_state", "0008_create_internal_state"]
+    assert result.migrations_applied == [
+        "0006_drop_v1_state",
+        "0008_create_internal_state",
+        "0009_create_state_faults",
+        "0013_add_failure_weight",
+    ]
 
     # the same rankings as the release computed, from the state rebuilt out of the same history
     with psycopg.connect(empty_dsn, autocommit=True) as conn:

@@ -173,7 +173,7 @@ def test_cli_prints_json_and_writes_both_plots(tmp_path: Path, capsys: pytest.Ca
     periods, sweep = tmp_path / "periods.png", tmp_path / "sweep.png"
     tiny = ["--nodes", "6", "--queries", "4", "--seed", "5", "--jobs", "4", "--seeds", "2"]
     status = main(
-        ["simulate", "--world", "nineteen", "--quick", *tiny, "--json"]
+        ["simulate", "--world", "nineteen", "--quick", *tiny, "--sweep-failure-weights", "0", "--json"]
         + ["--plot", str(periods), "--sweep-plot", str(sweep)]
     )
     assert status == 0
