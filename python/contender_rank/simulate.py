@@ -158,6 +158,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="decay factors to sweep (default: the world's; 0.5,0.8 in the default world)",
     )
     parser.add_argument(
+        "--failure-weight",
+        type=float,
+        metavar="E",
+        help="failure_weight of the history strategies and the sweep (default: the shipped one)",
+    )
+    parser.add_argument(
         "--sweep-failure-weights",
         type=_number_list,
         metavar="F,F,...",
@@ -232,6 +238,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         )
     if args.sweep_failure_weights is not None:
         settings = replace(settings, sweep_failure_weights=args.sweep_failure_weights)
+    if args.failure_weight is not None:
+        settings = replace(settings, failure_weight=args.failure_weight)
     problems = settings.problems()
     if problems:
         raise CliError("; ".join(problems))

@@ -214,6 +214,8 @@ def test_cli_prints_json_and_writes_both_plots(tmp_path: Path, capsys: pytest.Ca
         (["--seeds", "0"], "seeds must be at least 1"),
         (["--synthetic-share", "1"], "synthetic share must be at least 0 and below 1"),
         (["--weight-scale", "0"], "weight scale must be greater than 0"),
+        (["--failure-weight", "-1"], "failure weights must be finite numbers >= 0"),
+        (["--sweep-failure-weights", "1,inf"], "failure weights must be finite numbers >= 0"),
     ],
 )
 def test_cli_rejects_bad_settings_before_doing_anything(

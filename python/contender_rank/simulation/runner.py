@@ -110,6 +110,8 @@ class Settings:
     synthetic_organic_weights: tuple[float, ...] = ()
     # failure weights swept at the shipped history_weight and decay_factor (after the sweep above)
     sweep_failure_weights: tuple[float, ...] = ()
+    # the failure_weight of the history strategies and the sweep; None: the shipped one
+    failure_weight: float | None = None
 
     def sweep(self) -> list[tuple[float, float]]:
         if self.sweep_points:
@@ -139,8 +141,10 @@ class Settings:
             found.append(f"seeds must be at least 1, got {self.seeds}")
         weights = [w for w, _ in self.sweep()] + list(self.synthetic_organic_weights)
         weights += list(self.sweep_failure_weights)
+        if self.failure_weight is not None:
+            weights.append(self.failure_weight)
         if any(not math.isfinite(w) or w < 0 for w in weights):
-            found.append("sweep history weights must be finite numbers >= 0")
+            found.append("history and failure weights must be finite numbers >= 0")
         if any(not 0 < f <= 1 for _, f in self.sweep()):
             found.append("sweep decay factors must be greater than 0 and at most 1")
         if not 0 <= self.shape.synthetic_share < 1:
@@ -639,6 +643,8 @@ def _plan(settings: Settings, defaults: _Defaults) -> _Plan:
     """The runs: load balancing has every weight 0; the history strategies and the sweep the shipped
     failure_weight (the failure sweep moves it at the shipped history_weight and decay_factor)."""
     weight, factor, failures = defaults.history_weight, defaults.decay_factor, defaults.failure_weight
+    if settings.failure_weight is not None:
+        failures = float(settings.failure_weight)
     synthetic = settings.shape.synthetic_share > 0
     # with synthetic traffic, synthetic queries go through load balancing whatever ranks the organic ones
     split = 0.0 if synthetic else None
