@@ -5,12 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# The demo is the lab's (lab/), so .venv holds both packages: the product and the lab.
 if [ ! -x .venv/bin/python ]; then
     echo "creating .venv (first run) ..." >&2
-    python3 -m venv .venv
 fi
-if ! .venv/bin/python -c "import contender_rank.demo, psycopg, psycopg_pool, yoyo, asyncpg" 2>/dev/null; then
-    echo "installing contender_rank into .venv ..." >&2
-    .venv/bin/pip install -q --disable-pip-version-check -e '.[dev]' >&2
-fi
+scripts/ensure_deps.sh --lab >&2
 exec .venv/bin/python -m contender_rank demo "$@"

@@ -15,4 +15,4 @@ scripts/ensure_deps.sh
 if [ -n "${DATABASE_URL:-}" ]; then
     exec scripts/test_suite.sh "$@"
 fi
-exec .venv/bin/python -m contender_rank.embedded -- scripts/test_suite.sh "$@"
+exec .venv/bin/python -m contender_rank_lab.embedded -- scripts/test_suite.sh "$@"

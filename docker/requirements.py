@@ -2,6 +2,9 @@
 
     python3 requirements.py pyproject.toml [EXTRA ...]
 
+The repository's own packages (contender-rank, which the lab requires) are left out: the images
+install them from the code they copy in.
+
 The images install these in a layer of their own, before the code is copied in, so that a change
 to the code rebuilds only the last layers and a change to the dependencies is picked up from
 pyproject.toml, the one list of them.
@@ -9,9 +12,12 @@ pyproject.toml, the one list of them.
 
 from __future__ import annotations
 
+import re
 import sys
 import tomllib
 from pathlib import Path
+
+OWN_PACKAGES = {"contender-rank", "contender-rank-lab"}
 
 
 def requirements(pyproject: Path, extras: list[str]) -> list[str]:
@@ -23,7 +29,13 @@ def requirements(pyproject: Path, extras: list[str]) -> list[str]:
     result = list(project.get("dependencies", []))
     for extra in extras:
         result += optional[extra]
-    return result
+    return [line for line in result if _name(line) not in OWN_PACKAGES]
+
+
+def _name(requirement: str) -> str:
+    """The normalised project name a PEP 508 requirement starts with."""
+    name = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
+    return re.sub(r"[-_.]+", "-", name.group(1)).lower() if name else requirement
 
 
 if __name__ == "__main__":

@@ -4,11 +4,16 @@
 #   the engine: used if one answers, else installed (Debian's docker.io, docker-compose) and
 #     started here (scripts/docker_engine.sh), and stopped again at the end by its pid;
 #   both compose files validated by the compose command in use;
-#   the base image (scripts/docker_base_image.sh) and the db, package and tests images built;
-#   `up -d`: db healthy, migrate run once (exit 0), the demo (exit 0), whose ranking must be
-#     ./run.sh's, line for line but for the line saying where it ran; migrate run again (exit 0);
-#   pgTAP (every db/tests file, through pg_prove) and the compose file's pytest tests in the tests
-#     container, against db.
+#   the base image (scripts/docker_base_image.sh) and the db, product, lab and tests images built;
+#   `up -d` starts db, migrate and the demo, never the tests service (profile test); db is
+#     PostgreSQL 15 with pgTAP available, healthy; migrate run once (exit 0), the demo (exit 0),
+#     whose ranking must be ./run.sh's, line for line but for the line saying where it ran; migrate
+#     run again (exit 0);
+#   the product image is the product alone: its `demo` says the lab is not installed (exit 2), and
+#     neither the lab nor asyncpg imports there;
+#   pgTAP (every db/tests file, through pg_prove) and a few pytest files in the tests container,
+#     against db: they need both packages installed in the image's /app/.venv (the lab's commands
+#     registered), and the tests that build the two wheels do so from the image's wheelhouse.
 #   --validator: also scripts/docker_validator_example.sh (needs migrate's adoption of nineteen's
 #     tables).
 # When the engine cannot be installed or started it says why and exits 0: only this part is
@@ -112,8 +117,36 @@ step base-image scripts/docker_base_image.sh
 parallel=()
 [ "${COMPOSE[*]}" = docker-compose ] && parallel=(--parallel)
 step build-db "${compose[@]}" build db
-step build-package-and-tests "${compose_test[@]}" build "${parallel[@]}" migrate tests
+step build-package-and-tests "${compose_test[@]}" build "${parallel[@]}" migrate demo tests
 step up "${compose[@]}" up -d
+
+# what `up` started: db, migrate and the demo; the tests service only when asked for (profile test)
+# (asked of the engine: `ps --services` lists every service in the file, whichever ran)
+started=$(docker ps -a --filter "label=com.docker.compose.project=$project" \
+    --format '{{.Label "com.docker.compose.service"}}' | sort -u | tr '\n' ' ')
+[ "$started" = "db demo migrate " ] || fail "up started [$started], not [db demo migrate ]"
+say "up started: $started"
+# shellcheck disable=SC2016  # the SQL's quotes, not the shell's
+server=$("${compose[@]}" exec -T db psql -U postgres -d contender_rank -tA -c \
+    "SELECT current_setting('server_version_num')::int / 10000 || ' ' || count(*) FROM pg_available_extensions WHERE name = 'pgtap'") \
+    || fail "cannot query db"
+[ "$server" = "15 1" ] || fail "db: PostgreSQL major version and pgTAP available are [$server], not [15 1]"
+say "db: PostgreSQL 15 with pgTAP available"
+
+# the product image holds the product only: the lab's command says how to get it, and neither the
+# lab's package nor its dependencies are there
+status=0
+docker run --rm contender-rank:latest demo >"$work/product-demo.out" 2>&1 || status=$?
+if [ "$status" != 2 ] || ! grep -q "it is part of the lab" "$work/product-demo.out"; then
+    sed 's/^/    /' "$work/product-demo.out"
+    fail "the product image's demo: exit status $status, not 2 with the lab's install hint"
+fi
+for module in contender_rank_lab asyncpg matplotlib; do
+    if docker run --rm --entrypoint python3 contender-rank:latest -c "import $module" >/dev/null 2>&1; then
+        fail "the product image imports $module: the lab (or its dependencies) leaked into it"
+    fi
+done
+say "the product image: no lab, no asyncpg, no matplotlib; its demo says how to install the lab"
 
 say "migrate and demo, one-shot services of up"
 for service in migrate demo; do
@@ -141,7 +174,8 @@ say "the compose demo prints ./run.sh's ranking ($(wc -l <"$work/demo.out") line
 step migrate-again "${compose[@]}" run --rm -T migrate
 # what it printed, for the log (the exit status is what the step checks)
 grep -E '^(migrations|functions) applied' "$work/migrate-again.log" | sed 's/^/    /' || true
-step pgtap-in-containers "${compose_test[@]}" run --rm -T tests ./run_test.sh -k test_docker_compose
+step pgtap-in-containers "${compose_test[@]}" run --rm -T tests \
+    ./run_test.sh -k "test_docker_compose or test_cli_lab or test_imports or test_wheel"
 grep -E '^(Files=|Result:)|passed|failed' "$work/pgtap-in-containers.log" | sed 's/^/    /' || true
 
 if [ "$validator" = 1 ]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The validator's compose example (docker/compose.validator.yml), run end to end and checked:
-#   1. postgresql comes up healthy holding nineteen's tables (python/contender_rank/nineteen/schema.sql);
+#   1. postgresql comes up healthy holding nineteen's tables (lab/contender_rank_lab/nineteen/schema.sql);
 #   2. a node and a contender are written, as nineteen writes them;
 #   3. `up -d` runs contender_rank_migrate once and it exits 0; run again, it exits 0 again;
 #   4. nineteen's tables still hold their rows, and contender_rank's functions are installed;

@@ -2,7 +2,7 @@
 # pgTAP through pg_prove, for one layout, in a scratch database on the server of $DATABASE_URL:
 #   scripts/pgtap.sh standalone|adopted [TEST_FILE ...]
 # standalone: contender_rank creates the validator's tables; adopted: a nineteen-shaped database
-# (python/contender_rank/nineteen/schema.sql) that contender_rank adopts. A test file whose first
+# (lab/contender_rank_lab/nineteen/schema.sql) that contender_rank adopts. A test file whose first
 # line is `-- layout: standalone` or `-- layout: adopted` runs only in that layout; every other
 # file runs in both. With no files, every file under db/tests/ (but helpers/). The scratch
 # database is dropped afterwards.
@@ -18,13 +18,13 @@ esac
 
 py=.venv/bin/python
 test_db="contender_rank_pgtap_${layout}_$$"
-test_url=$($py -c "import sys; from contender_rank.databases import with_dbname; print(with_dbname(sys.argv[1], sys.argv[2]))" "$DATABASE_URL" "$test_db")
+test_url=$($py -c "import sys; from contender_rank_lab.databases import with_dbname; print(with_dbname(sys.argv[1], sys.argv[2]))" "$DATABASE_URL" "$test_db")
 cleanup() { psql -q "$DATABASE_URL" -c "DROP DATABASE IF EXISTS $test_db WITH (FORCE)" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
 psql -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -c "CREATE DATABASE $test_db" >/dev/null
 if [ "$layout" = adopted ]; then
-    psql -q -v ON_ERROR_STOP=1 "$test_url" -f python/contender_rank/nineteen/schema.sql >/dev/null
+    psql -q -v ON_ERROR_STOP=1 "$test_url" -f lab/contender_rank_lab/nineteen/schema.sql >/dev/null
 fi
 DATABASE_URL="$test_url" $py -m contender_rank migrate >/dev/null
 psql -q -v ON_ERROR_STOP=1 "$test_url" -c "CREATE EXTENSION IF NOT EXISTS pgtap" >/dev/null
@@ -46,5 +46,5 @@ for file in "${candidates[@]}"; do
 done
 echo "== pgTAP, $layout layout (${#tests[@]} files)"
 # pg_prove hands psql libpq settings, not a connection string: export them as PG* variables
-eval "$($py -m contender_rank.databases pgenv "$test_url")"
+eval "$($py -m contender_rank_lab.databases pgenv "$test_url")"
 pg_prove --timer "${tests[@]}"

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
+import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
@@ -19,12 +21,12 @@ from typing import Any
 import psycopg
 
 from contender_rank import api, queries
-from contender_rank.cli import CliError, number, parse_timestamp, positive_int
-from contender_rank.databases import given_dsn
+from contender_rank.arguments import CliError, given_dsn, number, parse_timestamp, positive_int
 from contender_rank.models import ExplainedContender, RankedContender, RankingConfig, RankingStatus
-from contender_rank.schema import ROLES, MigrateResult, migrate, uninstall
+from contender_rank.schema import ROLES, MigrateResult, UninstallResult, migrate, uninstall
 
 _JSON_HELP = "print stable JSON instead of a table"
+NINETEEN_TABLES = ("public.nodes", "public.contenders", "public.contenders_history")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,7 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         subparsers,
         "migrate",
         "install or upgrade contender_rank in the database (idempotent)",
-        "Applies the migrations and every SQL function in one transaction: all or nothing. On a "
+        "Installs the current schema (a first installation) or applies the pending migrations (an "
+        "upgrade), then every SQL function, in one transaction: all or nothing. On a "
         "database holding nineteen's nodes, contenders and contenders_history it installs beside "
         "them (adoption); on an empty one it creates its own.",
     )
@@ -298,7 +301,12 @@ def migrate_report(result: MigrateResult) -> list[str]:
     }
     lines = [
         f"layout: {layout[result.layout]}",
-        f"migrations applied: {', '.join(result.migrations_applied) or 'none (already up to date)'}",
+        (
+            f"installed from the current schema ({', '.join(result.schema_applied)}); migrations recorded as "
+            f"applied: {', '.join(result.migrations_recorded)}"
+            if result.schema_applied
+            else f"migrations applied: {', '.join(result.migrations_applied) or 'none (already up to date)'}"
+        ),
         f"functions: {result.functions_applied} files applied"
         + (
             f"; dropped, no file defines them any more: {', '.join(result.functions_dropped)}"
@@ -326,24 +334,35 @@ def migrate_report(result: MigrateResult) -> list[str]:
 
 
 def run_uninstall(args: argparse.Namespace) -> int:
-    result = uninstall(require_dsn(args))
-    print(
-        f"removed {len(result.triggers_dropped)} triggers from nineteen's tables: "
-        f"{', '.join(result.triggers_dropped)}"
-    )
-    print(
-        f"removed {len(result.functions_dropped)} functions from schema public: "
-        f"{', '.join(result.functions_dropped)}"
-    )
-    print(
-        f"removed task_similarity ({result.similarity_rows} rows), ranking_config, the type ranked_contender "
-        "and the schema contender_rank (derived state and migration log)"
-    )
-    print(
-        "nineteen's tables keep their definitions and rows; the roles ranking_reader, ranking_writer and "
-        "ranking_admin belong to the whole cluster and were kept (DROP ROLE them when no database uses them)"
-    )
+    dsn = require_dsn(args)
+    result = uninstall(dsn)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        roles = conn.execute(queries.get("roles"), {"roles": list(ROLES)}).fetchone()
+    kept = [role for role in ROLES if roles and role in roles[0]]
+    print("\n".join(uninstall_report(result, kept)))
     return 0
+
+
+def uninstall_report(result: UninstallResult, roles_kept: Sequence[str]) -> list[str]:
+    """What uninstall removed, nineteen's tables apart from contender_rank's own, and the roles that
+    are left (they belong to the cluster, not to the database)."""
+    on_nineteen = [t for t in result.triggers_dropped if t.rpartition(" on ")[2] in NINETEEN_TABLES]
+    on_own = [t for t in result.triggers_dropped if t not in on_nineteen]
+    lines = [
+        f"removed {len(on_nineteen)} triggers from nineteen's tables: {', '.join(on_nineteen) or 'none'}",
+        f"removed {len(on_own)} triggers on contender_rank's own tables: {', '.join(on_own) or 'none'}",
+        f"removed {len(result.functions_dropped)} functions from schema public: "
+        f"{', '.join(result.functions_dropped)}",
+        f"removed task_similarity ({result.similarity_rows} rows), ranking_config, the type ranked_contender "
+        "and the schema contender_rank (derived state and migration log)",
+        "nineteen's tables keep their definitions and rows",
+    ]
+    if roles_kept:
+        lines.append(
+            f"the roles {', '.join(roles_kept)} belong to the whole cluster and were kept "
+            "(DROP ROLE them when no database uses them)"
+        )
+    return lines
 
 
 def run_status(args: argparse.Namespace) -> int:
@@ -379,7 +398,10 @@ def run_rank(args: argparse.Namespace) -> int:
     if args.json:
         print_json([asdict(row) for row in rows])
     elif not rows:
-        print(f"no eligible contender for task {args.task!r} (see: contender-rank explain {args.task})")
+        print(
+            f"no eligible contender for task {args.task!r} "
+            f"(see: contender-rank explain {shlex.quote(args.task)})"
+        )
     else:
         print(render_table(RANK_HEADERS, rank_rows(rows)))
     return 0
@@ -454,8 +476,29 @@ def explain_table(rows: Sequence[ExplainedContender], proposed: bool) -> tuple[l
 def run_similarity_set(args: argparse.Namespace) -> int:
     with connect(args) as conn:
         row = api.set_similarity(conn, args.from_task, args.to_task, args.value)
+        unseen = unseen_tasks(conn, (row.from_task, row.to_task))
     print(f"similarity {row.from_task} -> {row.to_task} = {row.similarity:g}")
+    for task in unseen:
+        print(
+            f"contender-rank: warning: task {task!r} has no contender and no history here "
+            "(is the name right? the similarity is set all the same)",
+            file=sys.stderr,
+        )
     return 0
+
+
+def unseen_tasks(conn: psycopg.Connection[Any], tasks: Sequence[str]) -> list[str]:
+    """The tasks among ``tasks`` with no contender and no history row; none when this role may not
+    read nineteen's tables (nothing to warn about then)."""
+    may_read = conn.execute(queries.get("may_read_tasks")).fetchone()
+    if not (may_read and may_read[0]):
+        return []
+    unseen = []
+    for task in dict.fromkeys(tasks):
+        seen = conn.execute(queries.get("task_seen"), {"task": task}).fetchone()
+        if not (seen and seen[0]):
+            unseen.append(task)
+    return unseen
 
 
 def run_similarity_list(args: argparse.Namespace) -> int:

@@ -181,28 +181,16 @@ RETURNING from_task, to_task, similarity
 DELETE FROM public.task_similarity WHERE from_task = %(from_task)s::text AND to_task = %(to_task)s::text
 RETURNING true AS deleted
 
+-- name: may_read_tasks
+-- whether this role may read the two tables task_seen reads (an admin role may not, in nineteen's
+-- database)
+SELECT pg_catalog.has_table_privilege('public.contenders', 'SELECT')
+       AND pg_catalog.has_table_privilege('public.contenders_history', 'SELECT') AS may_read
+
+-- name: task_seen
+-- whether a task has a contender or a history row: a similarity naming neither is likely a typo
+SELECT EXISTS (SELECT FROM public.contenders WHERE task = %(task)s)
+       OR EXISTS (SELECT FROM public.contenders_history WHERE task = %(task)s) AS seen
+
 -- name: list_similarities
 SELECT from_task, to_task, similarity FROM public.task_similarity ORDER BY from_task COLLATE "C", to_task COLLATE "C"
-
--- ================================================================ the demo's scenario (scenario.py)
-
--- name: scenario_table_rows
-SELECT (SELECT count(*) FROM public.nodes) AS nodes,
-       (SELECT count(*) FROM public.contenders) AS contenders,
-       (SELECT count(*) FROM public.contenders_history) AS history_rows
-
--- name: scenario_add_node
-INSERT INTO public.nodes (hotkey, netuid, node_id, symmetric_key_uuid)
-VALUES (%(hotkey)s, %(netuid)s, %(node_id)s, %(key)s)
-ON CONFLICT DO NOTHING
-
--- name: scenario_add_contender
-INSERT INTO public.contenders (contender_id, node_hotkey, node_id, netuid, task, capacity)
-VALUES (%(contender_id)s, %(hotkey)s, %(node_id)s, %(netuid)s, %(task)s, %(capacity)s)
-ON CONFLICT (contender_id) DO NOTHING
-
--- name: scenario_serve_epoch
--- what the query node does during a period: requests, all of them good
-UPDATE public.contenders
-SET total_requests_made = total_requests_made + %(requests)s,
-    consumed_capacity = consumed_capacity + %(requests)s

@@ -7,10 +7,14 @@
    nineteen's own three tables (the *adopted* layout: contender_rank installs beside them and owns
    no column of them), or an earlier installation of either. A table of the same name with a shape
    it does not recognise is refused, naming the table and the missing or mistyped columns.
-2. yoyo applies the pending migrations of ``db/migrations/`` that belong to that layout (a
-   migration's first line may say ``-- layout: standalone`` or ``-- layout: adopted``; the five of
-   release 0.1 are standalone). yoyo works on this transaction's connection: its own transactions
-   become savepoints, and its log lives in the ``contender_rank`` schema.
+2. The tables. A first installation applies the current schema, ``db/schema/`` (every file in
+   name order that belongs to the layout), and records every migration of the layout as applied in
+   yoyo's log. An installation that is there already (or release 0.1's) is upgraded instead: yoyo
+   applies the pending migrations of ``db/migrations/`` that belong to that layout. A file's first
+   line may say ``-- layout: standalone`` or ``-- layout: adopted``; the five migrations of release
+   0.1 are standalone. yoyo works on this transaction's connection: its own transactions become
+   savepoints, and its log lives in the ``contender_rank`` schema. Both ways end with the same
+   catalog (python/tests/test_schema.py compares them).
 3. Every function file of ``db/functions/`` is applied, internals (``contender_rank/``, numbered:
    the number is the load order) before the API (``public/``); functions and triggers that no file
    defines any more are dropped.
@@ -101,14 +105,16 @@ _REPOSITORY = Path(__file__).resolve().parents[2] / "db"
 
 
 def sql_dir() -> Path:
-    """The folder holding ``migrations/``, ``functions/`` and the privileges: the SQL shipped in the
-    wheel (``contender_rank/sql``), else the repository's ``db/``; ``$CONTENDER_RANK_SQL_DIR`` first."""
+    """The folder holding ``schema/``, ``migrations/``, ``functions/`` and the privileges: the SQL
+    shipped in the wheel (``contender_rank/sql``), else the repository's ``db/``;
+    ``$CONTENDER_RANK_SQL_DIR`` first."""
     override = os.environ.get("CONTENDER_RANK_SQL_DIR")
     for candidate in ([Path(override)] if override else []) + [_PACKAGED, _REPOSITORY]:
-        if (candidate / "migrations").is_dir() and (candidate / "functions").is_dir():
+        if all((candidate / part).is_dir() for part in ("schema", "migrations", "functions")):
             return candidate
     raise FileNotFoundError(
-        "SQL files not found (neither the packaged contender_rank/sql nor the repository's db/)"
+        "SQL files not found (neither the packaged contender_rank/sql nor the repository's db/, each with "
+        "schema/, migrations/ and functions/)"
     )
 
 
@@ -119,11 +125,24 @@ def function_files() -> list[Path]:
 
 
 def migration_layout(path: Path) -> str | None:
-    """The layout a migration belongs to, or None when it belongs to both."""
+    """The layout a migration or schema file belongs to, or None when it belongs to both."""
     if path.stem in _RELEASE_01_MIGRATIONS:
         return STANDALONE
     match = _LAYOUT_LINE.search(path.read_text())
     return match.group(1) if match else None
+
+
+def schema_files(layout: str) -> list[Path]:
+    """The current schema of ``layout``, in load order: what a first installation applies instead of
+    replaying the migrations."""
+    files = [
+        path
+        for path in sorted((sql_dir() / "schema").glob("*.sql"))
+        if migration_layout(path) in (None, layout)
+    ]
+    if not files:
+        raise FileNotFoundError(f"no schema file for the {layout} layout in {sql_dir() / 'schema'}")
+    return files
 
 
 def state_shape() -> str:
@@ -237,6 +256,9 @@ class MigrateResult:
     layout: str
     found: Found
     migrations_applied: list[str] = field(default_factory=list)
+    # a first installation: the schema files it applied, and the migrations it recorded as applied
+    schema_applied: list[str] = field(default_factory=list)
+    migrations_recorded: list[str] = field(default_factory=list)
     functions_applied: int = 0
     functions_dropped: list[str] = field(default_factory=list)
     triggers_dropped: list[str] = field(default_factory=list)
@@ -263,7 +285,9 @@ def _backend_on(conn: psycopg.Connection[Any]) -> PostgresqlPsycopgBackend:
     return backend
 
 
-def _apply_migrations(conn: psycopg.Connection[Any], layout: str) -> list[str]:
+def _build_tables(conn: psycopg.Connection[Any], layout: str, fresh: bool, result: MigrateResult) -> None:
+    """The tables of ``layout``: on a first installation (``fresh``) from the current schema, every
+    migration then recorded as applied; otherwise by applying the pending migrations."""
     conn.execute("SET LOCAL search_path TO contender_rank")  # where yoyo keeps its log
     backend = _backend_on(conn)
     if needs_upgrading(backend):
@@ -275,12 +299,21 @@ def _apply_migrations(conn: psycopg.Connection[Any], layout: str) -> list[str]:
         for migration in backend.to_apply(migrations)
         if migration_layout(Path(migration.path)) in (None, layout)
     ]
-    for migration in pending:
-        migration.process_steps(backend, "apply")
-        backend.log_migration(migration, "apply")
-        backend.mark_one(migration, log=False)
+    if fresh:
+        # under the migrations' search_path, so that a name left unqualified lands where theirs would
+        for path in schema_files(layout):
+            conn.execute(path.read_text())  # type: ignore[arg-type]
+            result.schema_applied.append(path.name)
+        for migration in pending:
+            backend.mark_one(migration)  # yoyo's log says "mark": recorded, not replayed
+        result.migrations_recorded = [migration.id for migration in pending]
+    else:
+        for migration in pending:
+            migration.process_steps(backend, "apply")
+            backend.log_migration(migration, "apply")
+            backend.mark_one(migration, log=False)
+        result.migrations_applied = [migration.id for migration in pending]
     conn.execute("SET LOCAL search_path TO DEFAULT")
-    return [migration.id for migration in pending]
 
 
 def _declared() -> tuple[dict[str, set[str]], set[tuple[str, str, str]]]:
@@ -381,9 +414,13 @@ def rebuild_state(conn: psycopg.Connection[Any], progress: Progress | None = Non
     return total
 
 
-def migrate(dsn: str, rebuild: bool = False, progress: Progress | None = None) -> MigrateResult:
+def migrate(
+    dsn: str, rebuild: bool = False, progress: Progress | None = None, *, replay_migrations: bool = False
+) -> MigrateResult:
     """Install or upgrade contender_rank in the database at ``dsn``, in one transaction: everything
-    or nothing. Running it twice changes nothing."""
+    or nothing. Running it twice changes nothing. A first installation applies the current schema;
+    ``replay_migrations`` builds it by every migration instead, as an upgrade would (the tests compare
+    the two)."""
     say = progress or (lambda _message: None)
     with psycopg.connect(dsn, autocommit=True) as conn, conn.transaction():
         conn.execute(queries.get("lock_migrations"))
@@ -405,7 +442,8 @@ def migrate(dsn: str, rebuild: bool = False, progress: Progress | None = None) -
             conn.execute(queries.get("move_release_01_log"))
         with conn.cursor(row_factory=dict_row) as cur:
             previous = cur.execute(queries.get("installation")).fetchone() if found.installed else None
-        result.migrations_applied = _apply_migrations(conn, found.layout)
+        fresh = not found.installed and not found.upgrading_release_01 and not replay_migrations
+        _build_tables(conn, found.layout, fresh, result)
         result.functions_applied, result.functions_dropped, result.triggers_dropped = _apply_functions(
             conn, previous["api_functions"] if previous else []
         )

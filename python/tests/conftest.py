@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from contender_rank.databases import Layout, create_database, drop_database, new_database_name, prepare
+from contender_rank_lab.databases import Layout, create_database, drop_database, new_database_name, prepare
 
 
 @pytest.fixture(scope="session")

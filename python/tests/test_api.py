@@ -32,9 +32,9 @@ from contender_rank import (
     set_similarity,
     update_config,
 )
-from contender_rank.databases import create_database, drop_database, new_database_name, with_dbname
 from contender_rank.errors import CHECK_CONSTRAINTS, translated_errors
-from contender_rank.scenario import NEW_TASK, SIMILAR_TASK, Scenario, seed_scenario
+from contender_rank_lab.databases import create_database, drop_database, new_database_name, with_dbname
+from contender_rank_lab.scenario import NEW_TASK, SIMILAR_TASK, Scenario, seed_scenario
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from contender_rank import (
     update_config_async,
 )
 from contender_rank.examples import pooled_query_node
-from contender_rank.scenario import BASE_TASKS, NEW_TASK, SIMILAR_TASK, Scenario, seed_scenario
+from contender_rank_lab.scenario import BASE_TASKS, NEW_TASK, SIMILAR_TASK, Scenario, seed_scenario
 
 
 @pytest.fixture

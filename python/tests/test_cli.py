@@ -21,9 +21,9 @@ import contender_rank
 from contender_rank import Similarity, get_config, list_similarities, rank_contenders
 from contender_rank.cli import build_parser, main
 from contender_rank.commands import interval_text
-from contender_rank.databases import create_database, drop_database, new_database_name, with_dbname
-from contender_rank.embedded import free_port
-from contender_rank.scenario import NEW_TASK, SIMILAR_TASK, Scenario, seed_scenario
+from contender_rank_lab.databases import create_database, drop_database, new_database_name, with_dbname
+from contender_rank_lab.embedded import free_port
+from contender_rank_lab.scenario import NEW_TASK, SIMILAR_TASK, Scenario, seed_scenario
 
 
 @pytest.fixture

@@ -17,9 +17,9 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from contender_rank import api
-from contender_rank.databases import create_database, drop_database, new_database_name
-from contender_rank.embedded import EmbeddedPostgres
 from contender_rank.schema import migrate
+from contender_rank_lab.databases import create_database, drop_database, new_database_name
+from contender_rank_lab.embedded import EmbeddedPostgres
 from workload import BUMP, NOW, TASKS, load_seconds, scalar, seed
 
 RESUME_WITHIN_SECONDS = 5.0

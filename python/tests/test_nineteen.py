@@ -1,7 +1,7 @@
 """contender_rank on a nineteen database, under nineteen's own writes.
 
 nineteen's side is played through asyncpg, the driver nineteen uses, with its own statements
-(contender_rank/nineteen/statements.sql): nodes refresh and handshakes, period scores computed in
+(contender_rank_lab/nineteen/statements.sql): nodes refresh and handshakes, period scores computed in
 Python, the move to history with the default expired_at, DELETE FROM contenders, one INSERT per new
 contender (executemany), the per-request counter UPDATEs and the retention DELETE, each its own
 transaction, from sessions in several time zones. After every step rank_contenders must equal the
@@ -18,7 +18,7 @@ import psycopg
 import pytest
 
 from contender_rank import api
-from contender_rank.nineteen.replay import Contender, Node, Validator, connect, period_score
+from contender_rank_lab.nineteen.replay import Contender, Node, Validator, connect, period_score
 from model_checks import assert_matches_model, fetch, micros, world_of
 from ranking_model import rank
 
@@ -256,7 +256,7 @@ def test_a_ranking_during_the_refresh_never_waits(adopted_dsn: str) -> None:
 def test_the_readme_shows_the_drop_in_query_the_tests_run() -> None:
     from pathlib import Path
 
-    from contender_rank.nineteen.replay import statement
+    from contender_rank_lab.nineteen.replay import statement
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     section = readme.split("### Using contender_rank from nineteen", 1)[1]

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import psycopg
 import pytest
 
-from contender_rank.simulation.nineteen_organic import (
+from contender_rank_lab.simulation.nineteen_organic import (
     FIXED_ROWS,
     NineteenOrganicRouter,
     Period,
@@ -27,8 +27,8 @@ from contender_rank.simulation.nineteen_organic import (
     quality_score,
     speed_bonuses,
 )
-from contender_rank.simulation.runner import EPOCH
-from contender_rank.simulation.world import NINETEEN, build_world
+from contender_rank_lab.simulation.runner import EPOCH
+from contender_rank_lab.simulation.world import NINETEEN, build_world
 
 # eight rows in node_hotkey order whose scores rise with the hotkey: the best are last
 ROWS = [Row(f"node-{i}-task", f"node-{i}", score=(i + 1) / 100) for i in range(8)]

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contender_rank.databases import create_database, drop_database, new_database_name
+from contender_rank_lab.databases import create_database, drop_database, new_database_name
 from model_checks import assert_matches_model, fetch
 from ranking_model import Config, Contender, HistoryRow, Node, World, rank, to_datetime
 

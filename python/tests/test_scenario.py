@@ -17,9 +17,9 @@ from psycopg.conninfo import make_conninfo
 from psycopg.rows import dict_row
 
 from contender_rank.cli import main
-from contender_rank.databases import new_database_name, scratch_database
-from contender_rank.nineteen import scenario as nineteen
-from contender_rank.scenario import (
+from contender_rank_lab.databases import new_database_name, scratch_database
+from contender_rank_lab.nineteen import scenario as nineteen
+from contender_rank_lab.scenario import (
     BASE_TASKS,
     EPOCHS,
     NEW_TASK,

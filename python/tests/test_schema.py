@@ -1,17 +1,21 @@
-"""The schema's lifecycle: migrate applies everything or nothing, re-applying changes nothing, an
-upgrade from the previous release ends where a fresh install does, both layouts install the same
-objects, what no file defines any more is dropped, tables it cannot adopt are refused, and uninstall
-leaves a nineteen database exactly as it was."""
+"""The schema's lifecycle: migrate applies everything or nothing, re-applying changes nothing, a fresh
+install from the current schema (db/schema/) ends exactly like one replaying every migration and like
+an upgrade from the previous release, later upgrades apply only new migrations, both layouts install
+the same objects, what no file defines any more is dropped, tables it cannot adopt are refused, and
+uninstall leaves a nineteen database exactly as it was."""
 
 from __future__ import annotations
 
 import asyncio
+import difflib
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tarfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -20,17 +24,19 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from contender_rank import LayoutError, api, nineteen
-from contender_rank.databases import create_database, drop_database, new_database_name
-from contender_rank.embedded import EmbeddedPostgres, find_bin_dir
-from contender_rank.nineteen.replay import Contender, Node, Validator, connect
+from contender_rank import LayoutError, api
 from contender_rank.schema import ROLES, migrate, migration_layout, sql_dir, uninstall
+from contender_rank_lab import nineteen
+from contender_rank_lab.databases import scratch_database
+from contender_rank_lab.embedded import EmbeddedPostgres, find_bin_dir
+from contender_rank_lab.nineteen.replay import Contender, Node, Validator, connect
 from model_checks import assert_matches_model, fetch, micros, world_of
 from ranking_model import rank
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 # The previous release, by tag, else by its commit (a clone may not carry tags).
 PREVIOUS_RELEASE = ("v0.1.0", "3dcdcab7187dd2479930000895e43227c8c5f21e")
+LAYOUTS = ("standalone", "adopted")
 NODES = tuple(Node(f"hotkey-{k}", node_id=k) for k in range(1, 4))
 TASKS = ("chat-llama-3-2-3b", "chat-llama-3-1-8b")
 
@@ -65,6 +71,73 @@ def table_checksums(dsn: str) -> dict[str, str]:
             ).fetchone()[0]
             for table in tables
         }
+
+
+def table_rows(dsn: str) -> str:
+    """Every row of every table in public and contender_rank, one line a row in a fixed order, less
+    what differs between two databases built alike: timestamps, object ids, and yoyo's log of who ran
+    what when."""
+    lines = []
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        tables = conn.execute(
+            "SELECT c.oid::regclass::text,"
+            "       ARRAY(SELECT a.attname::text FROM pg_attribute a"
+            "             WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+            "               AND a.atttypid IN ('timestamp'::regtype, 'timestamptz'::regtype, 'oid'::regtype,"
+            "                                  'oid[]'::regtype, 'regclass'::regtype, 'regclass[]'::regtype))"
+            " FROM pg_class c"
+            " WHERE c.relnamespace IN ('public'::regnamespace, 'contender_rank'::regnamespace)"
+            "   AND c.relkind IN ('r', 'p') AND c.relname <> '_yoyo_log'"
+            " ORDER BY 1"
+        ).fetchall()
+        for table, varying in tables:
+            rows = conn.execute(
+                sql.SQL("SELECT (to_jsonb(t) - %(drop)s::text[])::text AS r FROM {} t ORDER BY 1").format(
+                    sql.SQL(table)
+                ),
+                {"drop": varying},
+            ).fetchall()
+            lines += [f"{table}: {row[0]}" for row in rows]
+    return "\n".join(lines)
+
+
+def catalog_difference(
+    dsn: str, other_dsn: str, names: tuple[str, str] = ("first", "second"), rows: bool = True
+) -> str:
+    """Where two databases differ, as a unified diff (empty when they do not): their schema
+    (pg_dump --schema-only) and, unless told otherwise, their rows (table_rows)."""
+    parts = [("schema", schema_dump)] + ([("rows", table_rows)] if rows else [])
+    return "".join(
+        "".join(
+            difflib.unified_diff(
+                read(dsn).splitlines(keepends=True),
+                read(other_dsn).splitlines(keepends=True),
+                f"{part}, {names[0]}",
+                f"{part}, {names[1]}",
+                n=2,
+            )
+        )
+        for part, read in parts
+    )
+
+
+def layout_migrations(layout: str) -> list[str]:
+    """Every migration of ``layout`` (both layouts' and its own), in order."""
+    return [
+        path.stem
+        for path in sorted((sql_dir() / "migrations").glob("*.sql"))
+        if migration_layout(path) in (None, layout)
+    ]
+
+
+@contextmanager
+def uninstalled(admin_dsn: str, layout: str) -> Iterator[str]:
+    """A scratch database as a first installation of ``layout`` finds it: empty (standalone), or
+    holding nineteen's empty tables (adopted)."""
+    with scratch_database(admin_dsn, "uninstalled", layout=None) as dsn:
+        if layout == "adopted":
+            nineteen.create_tables(dsn)
+        yield dsn
 
 
 async def _nineteen_periods(dsn: str, periods: int) -> None:
@@ -294,6 +367,65 @@ def test_both_layouts_install_the_same_objects(dsn: str, adopted_dsn: str) -> No
         assert standalone[part] == adopted[part], part
 
 
+# -- a fresh install from the current schema, and the migrations -----------------------------------
+
+SCHEMA_BEHIND = (
+    "db/schema/ and db/migrations/ build different databases: a migration changed something the schema "
+    "files do not say (or the reverse). Make the same change in db/schema/ (docs/contributing.md, "
+    "'Changing a table').\n"
+)
+SCHEMA_AND_MIGRATIONS = ("installed from db/schema/", "installed replaying db/migrations/")
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_fresh_install_from_the_schema_ends_like_one_replaying_every_migration(
+    admin_dsn: str, layout: str
+) -> None:
+    with uninstalled(admin_dsn, layout) as fresh_dsn, uninstalled(admin_dsn, layout) as replayed_dsn:
+        fresh = migrate(fresh_dsn)
+        replayed = migrate(replayed_dsn, replay_migrations=True)
+        assert fresh.schema_applied == (
+            ["20_contender_rank.sql"]
+            if layout == "adopted"
+            else ["10_validator_tables.sql", "20_contender_rank.sql"]
+        )
+        assert fresh.migrations_applied == [] and replayed.schema_applied == []
+        # every migration of the layout recorded on the one, applied on the other
+        assert fresh.migrations_recorded == replayed.migrations_applied == layout_migrations(layout)
+        difference = catalog_difference(fresh_dsn, replayed_dsn, SCHEMA_AND_MIGRATIONS)
+        assert not difference, SCHEMA_BEHIND + difference
+        # and either is up to date for the next migrate
+        for dsn in (fresh_dsn, replayed_dsn):
+            again = migrate(dsn)
+            assert again.migrations_applied == [] and again.schema_applied == [] and not again.state_rebuilt
+
+
+def test_a_migration_the_schema_lacks_is_named_and_an_upgrade_applies_only_new_migrations(
+    admin_dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sql_copy = tmp_path / "db"
+    shutil.copytree(sql_dir(), sql_copy)
+    monkeypatch.setenv("CONTENDER_RANK_SQL_DIR", str(sql_copy))
+    with (
+        uninstalled(admin_dsn, "standalone") as installed_dsn,
+        uninstalled(admin_dsn, "standalone") as fresh_dsn,
+        uninstalled(admin_dsn, "standalone") as replayed_dsn,
+    ):
+        migrate(installed_dsn)
+        # the next release adds a migration, and forgets to say it in db/schema/
+        (sql_copy / "migrations" / "0999_add_ranking_note.sql").write_text(
+            "ALTER TABLE public.ranking_config ADD COLUMN note text NOT NULL DEFAULT 'tuned by hand';\n"
+        )
+        upgraded = migrate(installed_dsn)
+        assert upgraded.migrations_applied == ["0999_add_ranking_note"]  # the recorded ones are not replayed
+        assert migrate(fresh_dsn).migrations_recorded[-1] == "0999_add_ranking_note"
+        migrate(replayed_dsn, replay_migrations=True)
+        difference = catalog_difference(fresh_dsn, replayed_dsn, SCHEMA_AND_MIGRATIONS)
+        assert "+    note text DEFAULT 'tuned by hand'::text NOT NULL" in difference
+        assert '"note": "tuned by hand"' in difference  # the row of ranking_config, too
+        assert catalog_difference(installed_dsn, replayed_dsn) == ""
+
+
 # -- upgrading the previous release ----------------------------------------------------------------
 
 
@@ -323,6 +455,7 @@ def previous_release(into: Path) -> Path:
     )
 
 
+# the previous release's own code, whose package still held the scenario (there was no lab yet)
 OLD_RELEASE_SCRIPT = """
 import json, sys
 import psycopg
@@ -358,13 +491,9 @@ def test_an_upgrade_from_the_previous_release_ends_like_a_fresh_install(
     result = migrate(empty_dsn)
     assert result.layout == "standalone" and result.found.upgrading_release_01 and result.state_rebuilt
     # every migration since release 0.1 except those of the adopted layout alone
-    since_01 = sorted(
-        path.stem
-        for path in (sql_dir() / "migrations").glob("*.sql")
-        if int(path.stem[:4]) > 5 and migration_layout(path) != "adopted"
-    )
+    since_01 = [stem for stem in layout_migrations("standalone") if int(stem[:4]) > 5]
     assert "0006_drop_v1_state" in since_01 and "0008_create_internal_state" in since_01
-    assert result.migrations_applied == since_01
+    assert result.migrations_applied == since_01 and result.schema_applied == []
 
     # the same rankings as the release computed, from the state rebuilt out of the same history
     with psycopg.connect(empty_dsn, autocommit=True) as conn:
@@ -375,14 +504,16 @@ def test_an_upgrade_from_the_previous_release_ends_like_a_fresh_install(
                 assert (r.own_metric, r.similar_metric) == pytest.approx((own, similar), rel=1e-12, abs=1e-12)
                 assert r.rank_value == pytest.approx(value, rel=1e-12, abs=1e-12)
 
-    # and the same catalog as a database that was never on the previous release
-    fresh = new_database_name("fresh")
-    fresh_dsn = create_database(admin_dsn, fresh)
-    try:
-        migrate(fresh_dsn)
-        assert schema_dump(empty_dsn) == schema_dump(fresh_dsn)
-    finally:
-        drop_database(admin_dsn, fresh)
+    # and the same catalog as a database that was never on the previous release, installed from the
+    # current schema or by every migration
+    for replay in (False, True):
+        with uninstalled(admin_dsn, "standalone") as fresh_dsn:
+            migrate(fresh_dsn, replay_migrations=replay)
+            how = SCHEMA_AND_MIGRATIONS[replay]
+            difference = catalog_difference(
+                empty_dsn, fresh_dsn, (f"upgraded from {PREVIOUS_RELEASE[0]}", how), rows=False
+            )
+            assert not difference, f"an upgrade and a fresh install differ:\n{difference}"
 
 
 # -- who may install ---------------------------------------------------------------------------------
@@ -426,3 +557,30 @@ def test_adoption_as_the_owner_without_createrole() -> None:
         with psycopg.connect(app_dsn, autocommit=True) as app:
             ranked = api.rank_contenders(app, "chat-llama-3-2-3b", top_x=10)
             assert [r.node_hotkey for r in ranked] == ["hotkey-1", "hotkey-2"]  # hotkey-3 never handshook
+
+
+def test_a_standalone_install_as_the_owner_without_createrole() -> None:
+    """A first standalone installation needs no CREATEROLE either (in a cluster of its own, without the
+    roles): the current schema creates no role (release 0.1's 0002 did; it is recorded, not run), so
+    migrate skips the roles, says which, and everything works for the owner."""
+    with EmbeddedPostgres() as cluster, psycopg.connect(cluster.dsn(), autocommit=True) as admin:
+        admin.execute("CREATE ROLE validator LOGIN NOCREATEROLE NOCREATEDB PASSWORD 'validator'")
+        admin.execute("CREATE DATABASE validator_db OWNER validator")
+        owner_dsn = make_conninfo(cluster.dsn("validator_db"), user="validator", password="validator")
+
+        result = migrate(owner_dsn)
+        assert result.layout == "standalone" and "0002_create_roles" in result.migrations_recorded
+        assert result.roles_created == [] and result.roles_missing == list(ROLES)
+        with psycopg.connect(owner_dsn, autocommit=True) as owner:
+            assert owner.execute(
+                "SELECT count(*) FROM pg_roles WHERE rolname = ANY (%(roles)s)", {"roles": list(ROLES)}
+            ).fetchone() == (0,)
+            owner.execute(
+                "INSERT INTO nodes (hotkey, netuid, node_id, symmetric_key_uuid) VALUES ('n', 19, 1, 'k')"
+            )
+            owner.execute(
+                "INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, capacity, "
+                "total_requests_made) VALUES ('n-t', 'n', 1, 19, 't', 10, 4)"
+            )
+            assert owner.execute("SELECT close_period()").fetchone() == (1,)
+            assert [r.contender_id for r in api.rank_contenders(owner, "t", top_x=10)] == ["n-t"]

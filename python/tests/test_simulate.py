@@ -17,8 +17,8 @@ import pytest
 from psycopg.rows import dict_row
 
 from contender_rank.cli import main
-from contender_rank.simulate import QUICK
-from contender_rank.simulation import (
+from contender_rank_lab.simulate import QUICK
+from contender_rank_lab.simulation import (
     DEFAULT,
     FAMILY,
     NEW_TASK,
@@ -28,8 +28,8 @@ from contender_rank.simulation import (
     run_seeds,
     run_simulation,
 )
-from contender_rank.simulation.routers import SqlRouter, Try
-from contender_rank.simulation.runner import (
+from contender_rank_lab.simulation.routers import SqlRouter, Try
+from contender_rank_lab.simulation.runner import (
     DIFFERENCES,
     EPOCH,
     MEASURES,
@@ -37,7 +37,7 @@ from contender_rank.simulation.runner import (
     NINETEEN_STRATEGIES,
     STRATEGIES,
 )
-from contender_rank.simulation.stats import paired, summarise, t_quantile
+from contender_rank_lab.simulation.stats import paired, summarise, t_quantile
 
 TINY = Settings(nodes=6, periods=6, queries=4, sweep_weights=(0, 50), sweep_decay_factors=(0.5,), jobs=4)
 
@@ -433,7 +433,7 @@ class _FixedRouter:
 
 
 def test_outage_tries_count_organic_tries_on_dark_nodes_and_every_such_try_fails() -> None:
-    from contender_rank.simulation.runner import play
+    from contender_rank_lab.simulation.runner import play
 
     world = build_world(seed=4, nodes=6, periods=6, queries=10, shape=replace(NINETEEN, outage=0.5))
     router = _FixedRouter(["sim-node-000"])  # one contender per query: one try each

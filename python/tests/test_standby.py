@@ -13,10 +13,10 @@ import pytest
 from psycopg import errors
 
 from contender_rank import api
-from contender_rank.databases import create_database, new_database_name
-from contender_rank.embedded import EmbeddedPostgres, EmbeddedPostgresError, free_port
 from contender_rank.models import RankedContender
 from contender_rank.schema import migrate
+from contender_rank_lab.databases import create_database, new_database_name
+from contender_rank_lab.embedded import EmbeddedPostgres, EmbeddedPostgresError, free_port
 from workload import BUMP, NOW, TASKS, scalar, seed
 
 

@@ -19,20 +19,19 @@ SELECT is(ARRAY(SELECT p.oid::regproc::text FROM pg_proc p
 SELECT ok(coalesce((SELECT p.proconfig @> ARRAY['jit=off'] FROM pg_proc p
                     WHERE p.oid = 'contender_rank.stale_nodes_settle'::regproc), false),
           'stale_nodes_settle runs with jit = off');
--- the cost, measured: settling two nodes with five contenders, with the server's JIT settings
+-- what the pins mean, without timing anything (a time limit passes or fails with the machine's
+-- load; the cost itself is the benchmark's, bench --nineteen): with the session compiling every
+-- statement, the settle of two nodes with five contenders still leaves the state exact, and the
+-- session's own JIT settings are what they were once the function returns
 SELECT tests.make_two_node_fixture();
 SELECT tests.add_fixture_history();
-CREATE TEMP TABLE settle_time (took interval) ON COMMIT DROP;
-DO $$
-DECLARE
-    v_start timestamptz := clock_timestamp();
-BEGIN
-    SET CONSTRAINTS contender_rank.stale_nodes_settle IMMEDIATE;
-    INSERT INTO settle_time VALUES (clock_timestamp() - v_start);
-END
-$$;
-SELECT cmp_ok((SELECT took FROM settle_time), '<', interval '1 second',
-              'settling two nodes with five contenders takes well under a second');
+SET LOCAL jit = on;
+SET LOCAL jit_above_cost = 0;
+SET LOCAL jit_inline_above_cost = 0;
+SET LOCAL jit_optimize_above_cost = 0;
+SET CONSTRAINTS contender_rank.stale_nodes_settle IMMEDIATE;
+SELECT is(tests.check_both_paths('2024-01-02 00:00:00+00'), '{}'::text[],
+          'under a session that JIT-compiles everything, the settled state equals the definition');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -5,7 +5,7 @@
 -- One test body serves both layouts: the factories write the columns the installed layout has.
 --   standalone  nodes / contenders / contenders_history as contender_rank created them: few columns,
 --               expired_at timestamptz NOT NULL, CHECK constraints.
---   adopted     nineteen's tables (python/contender_rank/nineteen/schema.sql): more NOT NULL columns
+--   adopted     nineteen's tables (lab/contender_rank_lab/nineteen/schema.sql): more NOT NULL columns
 --               (coldkey, ip, validator_hotkey, raw_capacity, capacity_to_score, created_at...), every
 --               time a `timestamp without time zone` holding UTC, expired_at nullable, no CHECKs.
 -- PL/pgSQL plans a statement when it first runs it, so a branch naming the other layout's columns is

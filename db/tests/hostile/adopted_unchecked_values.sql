@@ -2,16 +2,14 @@
 -- nineteen's contenders_history has no CHECK constraint: contender_rank reads whatever nineteen (or
 -- anyone with its grants) wrote. Such a row may not break nineteen's own INSERT, a ranking call, or
 -- the order of the other contenders. A score above 1 is taken as it is (both paths agree on it).
--- KNOWN BUGS (TODO below):
---   * a negative score gives a negative global metric, and rank_value takes ln() of it unguarded:
---     "cannot take logarithm of a negative number", so every ranking of that task fails;
---   * an infinite expired_at makes contenders_history_after_insert raise "cannot convert infinity to
---     bigint" (interval_index), so nineteen's INSERT fails; a row in no finite interval should be
---     ignored like one without expired_at;
---   * a NaN period_score makes the contender's own metric NaN, which rank_value reads as infinitely
---     good (ln(NaN) > 709 is true in PostgreSQL): it ranks first at -Infinity; and once that interval
---     is ~1075 intervals old, decayed(NaN, ...) calls power() into an underflow error, so every
---     ranking of the task and every later history INSERT of the contender fail.
+-- The three values below each broke something once, and each section checks that it no longer does:
+--   * a negative score: rank_value took ln() of a negative global metric, and every ranking of the
+--     task failed;
+--   * an infinite expired_at: interval_index could not convert it, and nineteen's INSERT failed; a
+--     row in no finite interval is now ignored like one without expired_at;
+--   * a NaN period_score: rank_value read the NaN metric as infinitely good (ln(NaN) > 709 is true in
+--     PostgreSQL) and ranked it first, and ~1075 intervals later decayed(NaN, ...) underflowed in
+--     power(), failing every ranking of the task and every later history INSERT of the contender.
 BEGIN;
 SELECT plan(10);
 

@@ -1,12 +1,10 @@
 -- explain_ranking is the reader's (the query node's role) as well as the DBAs', and it previews
 -- proposed settings from history. Whatever a caller proposes within the allowed ranges, the call
 -- must stay bounded by the history there is.
--- KNOWN BUG (TODO below): own_metrics_window zero-fills every decay interval from a contender's first
--- row to as_of, starting later only where decay_factor^age would underflow. With a proposed
--- decay_factor of 1 (or just below) and a short proposed decay_interval, that is one generated row
--- per second (or microsecond) of history per contender: a year of history and '1 second' is 31.5
--- million rows each, and '1 microsecond' is 3e13. An absent interval adds 0, so summing the
--- intervals that have rows gives the same value at a cost that grows with the rows alone.
+-- own_metrics_window once zero-filled every decay interval from a contender's first row to as_of:
+-- with a proposed decay_factor of 1 and a '1 second' decay_interval, a year of history was 31.5
+-- million generated rows per contender. An absent interval adds 0, so it now sums the intervals that
+-- have rows, at a cost that grows with the rows alone; the first check is that preview.
 BEGIN;
 SELECT plan(2);
 

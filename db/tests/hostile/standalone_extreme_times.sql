@@ -2,10 +2,9 @@
 -- The standalone history table takes any finite time, to the ends of the timestamptz range, and
 -- refuses infinite ones by a named CHECK constraint; close_period works at the last second there is
 -- (release 0.1 did).
--- KNOWN BUG (TODO below): close_period's retry check bounds the rows of as_of's decay interval by
--- v_start + v_interval + interval '1 second', which is past the end of timestamptz in the last
--- interval of the range: close_period('294276-12-31 23:59:59+00') raises 22008 "timestamp out of
--- range" (and v_start - interval '1 second' does the same in the first interval, 4713 BC).
+-- (close_period's retry check once bounded as_of's decay interval by v_start + v_interval + 1 second,
+-- past the end of timestamptz in the range's last interval: close_period('294276-12-31 23:59:59+00')
+-- raised 22008 "timestamp out of range". The last check below is that call.)
 BEGIN;
 SELECT plan(6);
 

@@ -1,8 +1,8 @@
 -- Amounts that are each allowed (an int >= 0, a finite number >= 0) can still carry a counter past
 -- its type's range. The call must be refused with a message that names the counter and what it
 -- accepts, like every other bad input, and change nothing.
--- KNOWN BUG (TODO below): record_requests adds without checking, so PostgreSQL's own "integer out of
--- range" / "value out of range: overflow" (22003) comes back, naming nothing.
+-- (record_requests once added without checking, and PostgreSQL's bare 22003 "integer out of
+-- range" came back naming nothing; the call now checks first and names the counter.)
 BEGIN;
 SELECT plan(4);
 

@@ -17,15 +17,24 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import dict_row
 
-from contender_rank import queries
 from contender_rank.api import close_period, get_config, rank_contenders, set_similarity
-from contender_rank.databases import scratch_database
 from contender_rank.models import RankedContender, RankingConfig
+from contender_rank.queries import read_named
+from contender_rank_lab.databases import scratch_database
+
+STATEMENTS_FILE = Path(__file__).with_name("scenario.sql")
+
+
+def _statement(name: str) -> sql.SQL:
+    return sql.SQL(read_named(STATEMENTS_FILE)[name])  # type: ignore[arg-type]
+
 
 SIMILAR_TASK = "chat-llama-3-2-3b"
 BASE_TASKS: tuple[str, ...] = (SIMILAR_TASK, "chat-llama-3-1-8b", "chat-llama-3-1-70b")
@@ -91,7 +100,7 @@ def contender_id(hotkey: str, task: str) -> str:
 
 def _ensure_empty(conn: psycopg.Connection[Any]) -> None:
     with conn.cursor(row_factory=dict_row) as cur:
-        counts = cur.execute(queries.get("scenario_table_rows")).fetchone()
+        counts = cur.execute(_statement("scenario_table_rows")).fetchone()
     assert counts is not None
     if any(counts.values()):
         found = ", ".join(f"{count} {name}" for name, count in counts.items() if count)
@@ -101,7 +110,7 @@ def _ensure_empty(conn: psycopg.Connection[Any]) -> None:
 def _add_node(conn: psycopg.Connection[Any], node: int) -> str:
     hotkey = node_hotkey(node)
     conn.execute(
-        queries.get("scenario_add_node"),
+        _statement("scenario_add_node"),
         {
             "hotkey": hotkey,
             "netuid": NETUID,
@@ -115,7 +124,7 @@ def _add_node(conn: psycopg.Connection[Any], node: int) -> str:
 def _add_contender(conn: psycopg.Connection[Any], node: int, task: str) -> None:
     hotkey = node_hotkey(node)
     conn.execute(
-        queries.get("scenario_add_contender"),
+        _statement("scenario_add_contender"),
         {
             "contender_id": contender_id(hotkey, task),
             "hotkey": hotkey,
@@ -129,7 +138,7 @@ def _add_contender(conn: psycopg.Connection[Any], node: int, task: str) -> None:
 
 def _serve_epoch(conn: psycopg.Connection[Any]) -> None:
     """What the query node does during a period: count requests, all of them good (no 429, no 500)."""
-    conn.execute(queries.get("scenario_serve_epoch"), {"requests": REQUESTS_PER_EPOCH})
+    conn.execute(_statement("scenario_serve_epoch"), {"requests": REQUESTS_PER_EPOCH})
 
 
 def seed_scenario(conn: psycopg.Connection[Any]) -> Scenario:

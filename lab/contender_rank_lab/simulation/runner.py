@@ -22,12 +22,12 @@ from typing import Any
 import psycopg
 from psycopg.rows import class_row
 
-from contender_rank.databases import create_database, drop_database, new_database_name, with_dbname
 from contender_rank.schema import migrate
-from contender_rank.simulation import stats
-from contender_rank.simulation.nineteen_organic import NineteenOrganicRouter
-from contender_rank.simulation.routers import TOP_X, OracleRouter, Router, SqlRouter, Try
-from contender_rank.simulation.world import DEFAULT, Shape, World, build_world, try_quality
+from contender_rank_lab.databases import create_database, drop_database, new_database_name, with_dbname
+from contender_rank_lab.simulation import stats
+from contender_rank_lab.simulation.nineteen_organic import NineteenOrganicRouter
+from contender_rank_lab.simulation.routers import TOP_X, OracleRouter, Router, SqlRouter, Try
+from contender_rank_lab.simulation.world import DEFAULT, Shape, World, build_world, try_quality
 
 # Periods are stamped from here on, one decay interval apart: the run never sleeps and its
 # timestamps, hence its decay, do not depend on when it runs.

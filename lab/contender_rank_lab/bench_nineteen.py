@@ -45,11 +45,11 @@ from typing import Any
 
 import psycopg
 
-from contender_rank import nineteen
-from contender_rank.bench import Scale, _target, pgbench_run, table_stats
-from contender_rank.databases import create_database, drop_database, new_database_name, server
-from contender_rank.nineteen.replay import Contender, Node, Validator, connect, statement
 from contender_rank.schema import migrate
+from contender_rank_lab import nineteen
+from contender_rank_lab.bench import Scale, _target, pgbench_run, table_stats
+from contender_rank_lab.databases import create_database, drop_database, new_database_name, server
+from contender_rank_lab.nineteen.replay import Contender, Node, Validator, connect, statement
 
 MAX_REFRESH_RATIO = 3.0
 MAX_QUERY_PATH_RATIO = 1.5

@@ -1,7 +1,7 @@
 """``demo [--json] [--nineteen]``: a seeded scenario, ranked and explained.
 
-The standalone demo (``contender_rank.scenario``) closes five epochs with ``close_period``; the
-nineteen demo (``contender_rank.nineteen.scenario``) adopts a nineteen-shaped database mid-stream
+The standalone demo (``contender_rank_lab.scenario``) closes five epochs with ``close_period``; the
+nineteen demo (``contender_rank_lab.nineteen.scenario``) adopts a nineteen-shaped database mid-stream
 and replays nineteen's own writes. Both end with a brand-new task that borrows half the metric of a
 50% similar task on each node. With no ``--dsn``/``DATABASE_URL`` a throwaway PostgreSQL is started
 and removed afterwards; with one, a scratch database of its own is created on that server and
@@ -16,7 +16,7 @@ from typing import Any
 
 import psycopg
 
-from contender_rank.cli import CliError
+from contender_rank.arguments import CliError, given_dsn
 from contender_rank.commands import (
     RANK_HEADERS,
     explain_table,
@@ -25,9 +25,9 @@ from contender_rank.commands import (
     rank_rows,
     render_table,
 )
-from contender_rank.databases import given_dsn, server
-from contender_rank.nineteen.scenario import NineteenResult
-from contender_rank.scenario import (
+from contender_rank_lab.databases import server
+from contender_rank_lab.nineteen.scenario import NineteenResult
+from contender_rank_lab.scenario import (
     BASE_TASKS,
     EPOCHS,
     REQUESTS_PER_EPOCH,
@@ -117,7 +117,7 @@ def report(result: ScenarioResult, where: str) -> str:
 
 def nineteen_report(result: NineteenResult, where: str) -> str:
     """The nineteen demo's text."""
-    from contender_rank.nineteen import scenario as nineteen
+    from contender_rank_lab.nineteen import scenario as nineteen
 
     scenario, config = result.scenario, result.config
     lines = [
@@ -204,7 +204,7 @@ def _cold_start(result: ScenarioResult) -> list[str]:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from contender_rank.nineteen.scenario import run_nineteen_scenario
+    from contender_rank_lab.nineteen.scenario import run_nineteen_scenario
 
     dsn = given_dsn(getattr(args, "dsn", None))
     if not dsn and not args.json:

@@ -24,13 +24,13 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from importlib import resources
 from typing import Any
 
 import psycopg
 
-from contender_rank.simulation.routers import TOP_X, SqlRouter, Try
-from contender_rank.simulation.world import World
+from contender_rank_lab.nineteen import SCHEMA_FILE
+from contender_rank_lab.simulation.routers import TOP_X, SqlRouter, Try
+from contender_rank_lab.simulation.world import World
 
 # -- the selection (nineteen's query node) ------------------------------------------------------------
 
@@ -230,8 +230,8 @@ STATS_INDEX = "CREATE INDEX ON public.contenders_weights_stats (task, node_hotke
 
 
 def stats_table_ddl() -> str:
-    """nineteen's contenders_weights_stats, as python/contender_rank/nineteen/schema.sql creates it."""
-    schema = resources.files("contender_rank.nineteen").joinpath("schema.sql").read_text()
+    """nineteen's contenders_weights_stats, as lab/contender_rank_lab/nineteen/schema.sql creates it."""
+    schema = SCHEMA_FILE.read_text()
     statements = [s for s in schema.split(";") if "CREATE TABLE public.contenders_weights_stats" in s]
     if len(statements) != 1:
         raise RuntimeError("nineteen/schema.sql must create public.contenders_weights_stats exactly once")

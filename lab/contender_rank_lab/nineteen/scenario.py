@@ -23,11 +23,11 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 
 from contender_rank import api
-from contender_rank.databases import scratch_database
 from contender_rank.models import ExplainedContender, RankedContender, RankingConfig
-from contender_rank.nineteen.replay import Contender, Node, Validator, connect
-from contender_rank.scenario import Scenario, ScenarioResult
 from contender_rank.schema import migrate
+from contender_rank_lab.databases import scratch_database
+from contender_rank_lab.nineteen.replay import Contender, Node, Validator, connect
+from contender_rank_lab.scenario import Scenario, ScenarioResult
 
 NODES: tuple[Node, ...] = tuple(Node(f"node-{k}", node_id=k) for k in range(1, 7))
 HANDSHAKEN: tuple[Node, ...] = NODES[:-1]
@@ -86,7 +86,7 @@ async def _replay(dsn: str, adoption: list[str]) -> datetime:
                 await conn.close()
                 result = migrate(dsn, progress=adoption.append)
                 adoption.append(
-                    f"adopted: migrations {', '.join(result.migrations_applied)}; state folded from "
+                    f"adopted: schema {', '.join(result.schema_applied)}; state folded from "
                     f"{result.history_rows_folded} history rows"
                 )
                 conn = await connect(dsn)
@@ -111,7 +111,7 @@ def run_nineteen_scenario(admin_dsn: str) -> NineteenResult:
     """The nineteen scenario in a scratch nineteen-shaped database of its own, dropped afterwards."""
     adoption: list[str] = []
     with scratch_database(admin_dsn, "demo", layout=None) as dsn:
-        from contender_rank import nineteen
+        from contender_rank_lab import nineteen
 
         nineteen.create_tables(dsn)
         ranked_at = asyncio.run(_replay(dsn, adoption)).replace(tzinfo=UTC)

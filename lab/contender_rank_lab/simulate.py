@@ -17,11 +17,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
-from contender_rank.cli import CliError
-from contender_rank.databases import given_dsn, server
-from contender_rank.simulation import stats
-from contender_rank.simulation.plots import MatplotlibMissing, plot_periods, plot_sweep, require_matplotlib
-from contender_rank.simulation.runner import (
+from contender_rank.arguments import CliError, given_dsn
+from contender_rank_lab.databases import server
+from contender_rank_lab.simulation import stats
+from contender_rank_lab.simulation.plots import (
+    MatplotlibMissing,
+    plot_periods,
+    plot_sweep,
+    require_matplotlib,
+)
+from contender_rank_lab.simulation.runner import (
     SeedsResult,
     Settings,
     SimulationResult,
@@ -29,7 +34,7 @@ from contender_rank.simulation.runner import (
     run_seeds,
     strategies_for,
 )
-from contender_rank.simulation.world import DEFAULT, NINETEEN, SHAPES
+from contender_rank_lab.simulation.world import DEFAULT, NINETEEN, SHAPES
 
 
 @dataclass(frozen=True)

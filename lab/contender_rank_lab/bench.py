@@ -16,8 +16,6 @@ what contender_rank costs a nineteen validator instead (``bench_nineteen.py``).
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
 import re
 import shutil
@@ -32,10 +30,10 @@ from pathlib import Path
 import psycopg
 from psycopg.rows import class_row, dict_row
 
-from contender_rank.cli import CliError, positive_int
-from contender_rank.databases import create_database, drop_database, given_dsn, new_database_name, server
-from contender_rank.embedded import EmbeddedPostgresError, find_bin_dir
+from contender_rank.arguments import CliError
 from contender_rank.schema import migrate
+from contender_rank_lab.databases import create_database, drop_database, new_database_name, server
+from contender_rank_lab.embedded import EmbeddedPostgresError, find_bin_dir
 
 SCRIPTS = Path(__file__).resolve().parent / "bench_sql"
 PERIOD = timedelta(minutes=30)
@@ -56,50 +54,6 @@ MIN_CONCURRENT_THROUGHPUT_SHARE = 0.5
 READ_QUERIES = ("baseline", "ranking", "seed")
 
 
-# -- the command ---------------------------------------------------------------------------------
-# below this many contenders, fixed per-statement costs dominate every ratio: the targets are
-# reported, not judged
-MEANINGFUL_CONTENDERS = 1024
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "bench",
-        help="measure the ranking's cost against the query it replaces, side by side (pgbench)",
-        description="Creates throwaway databases, loads NODES x TASKS contenders with DAYS of history, and "
-        "measures with pgbench, alternating the compared queries round after round. Standalone: "
-        "rank_contenders against the load-balancing query and the seed's aggregation, 1 day against DAYS of "
-        "history (30-minute periods). --nineteen: a plain nineteen database against one contender_rank "
-        "adopted, nineteen's own writes and selection (hourly periods). Uses scratch databases named "
-        "contender_rank_* on --dsn / $DATABASE_URL, dropped afterwards, else a throwaway PostgreSQL. Exits "
-        "1 when a target fails.",
-    )
-    parser.add_argument(
-        "--nineteen",
-        action="store_true",
-        help="measure on nineteen's tables: plain against adopted (see bench_nineteen.py)",
-    )
-    parser.add_argument("--nodes", type=positive_int, default=256, help="miner nodes (default 256)")
-    parser.add_argument("--tasks", type=positive_int, default=16, help="tasks per node (default 16)")
-    parser.add_argument(
-        "--days",
-        type=positive_int,
-        default=None,
-        help="days of history (default 30; 3 with --nineteen, nineteen's retention)",
-    )
-    parser.add_argument(
-        "--rounds",
-        type=positive_int,
-        default=3,
-        help="alternating rounds of every measurement (default 3); medians are reported",
-    )
-    parser.add_argument(
-        "--duration", type=positive_int, default=5, help="seconds per pgbench run (default 5)"
-    )
-    parser.add_argument("--json", action="store_true", help="print the result as JSON instead of a table")
-    parser.set_defaults(handler=run_bench)
-
-
 @dataclass(frozen=True)
 class Scale:
     nodes: int
@@ -111,37 +65,6 @@ class Scale:
     @property
     def contenders(self) -> int:
         return self.nodes * self.tasks
-
-
-def run_bench(args: argparse.Namespace) -> int:
-    from contender_rank import bench_nineteen
-
-    pgbench = find_pgbench()
-    dsn = given_dsn(getattr(args, "dsn", None))
-    progress = None if args.json else _say
-    if args.nineteen:
-        scale = Scale(args.nodes, args.tasks, args.days or 3, args.rounds, args.duration)
-        result = bench_nineteen.run(scale, pgbench, dsn, progress)
-        text = bench_nineteen.format_table
-    else:
-        scale = Scale(args.nodes, args.tasks, args.days or 30, args.rounds, args.duration)
-        result = run(scale, pgbench, dsn, progress=progress)
-        text = format_table
-    result["judged"] = scale.contenders >= MEANINGFUL_CONTENDERS
-    if args.json:
-        print(json.dumps(result, indent=2))
-    else:
-        print(text(result))
-        if not result["judged"]:
-            print(
-                f"note: {scale.contenders} contenders is too small for the targets to mean anything (fixed "
-                f"per-statement costs dominate below {MEANINGFUL_CONTENDERS}); they are shown, not judged"
-            )
-    return 1 if result["judged"] and not result["all_passed"] else 0
-
-
-def _say(message: str) -> None:
-    print(f"-- {message}", flush=True)
 
 
 def find_pgbench() -> Path:

@@ -15,7 +15,7 @@ from typing import Protocol
 import psycopg
 from psycopg.rows import class_row
 
-from contender_rank.simulation.world import NETUID, Contender, World
+from contender_rank_lab.simulation.world import NETUID, Contender, World
 
 TOP_X = 5  # what nineteen's query node asks for
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from contender_rank.simulation.runner import SeedsResult, strategies_for
-from contender_rank.simulation.stats import Summary
+from contender_rank_lab.simulation.runner import SeedsResult, strategies_for
+from contender_rank_lab.simulation.stats import Summary
 
 _STYLE = {
     "load_balance": {"color": "#7f7f7f", "linestyle": "--"},
@@ -35,7 +35,8 @@ def require_matplotlib() -> Any:
         import matplotlib
     except ImportError as error:
         raise MatplotlibMissing(
-            "plots need matplotlib: pip install 'contender-rank[plot]' (or leave out --plot/--sweep-plot)"
+            "plots need matplotlib, which the lab requires: pip install ./lab from a checkout, or "
+            "pip install matplotlib (or leave out --plot/--sweep-plot)"
         ) from error
     matplotlib.use("Agg")  # files only: no display needed
     import matplotlib.pyplot as plt

@@ -1,7 +1,7 @@
 """A throwaway PostgreSQL cluster from the installed server binaries.
 
 Used when no DATABASE_URL is given: by ``run_test.sh`` (through ``python -m
-contender_rank.embedded -- COMMAND``), by ``demo``, ``bench`` and ``simulate``. The cluster
+contender_rank_lab.embedded -- COMMAND``), by ``demo``, ``bench`` and ``simulate``. The cluster
 lives in a temporary directory, listens on a free loopback port, and is stopped and removed
 on exit. PostgreSQL refuses to run as root, so when we are root the server runs as the
 ``postgres`` user.
@@ -23,10 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from contender_rank.arguments import CliError
+
 SERVER_USER = "postgres"
 
 
-class EmbeddedPostgresError(RuntimeError):
+class EmbeddedPostgresError(CliError, RuntimeError):
     """The throwaway cluster could not be created or started."""
 
 
@@ -208,7 +210,7 @@ def exit_on_signal(signum: int, _frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m contender_rank.embedded",
+        prog="python -m contender_rank_lab.embedded",
         description="Run COMMAND with DATABASE_URL pointing at a throwaway PostgreSQL, removed afterwards.",
     )
     parser.add_argument("command", nargs=argparse.REMAINDER, help="the command to run (after --)")

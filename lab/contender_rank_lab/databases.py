@@ -7,7 +7,6 @@ nothing here can drop a database it did not create.
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import signal
@@ -21,7 +20,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from contender_rank.embedded import EmbeddedPostgres, exit_on_signal
+from contender_rank_lab.embedded import EmbeddedPostgres, exit_on_signal
 
 Layout = Literal["standalone", "adopted"]
 _OWN_DATABASE = re.compile(r"^contender_rank_[a-z0-9_]+$")
@@ -33,17 +32,6 @@ _PGENV = {
     "dbname": "PGDATABASE",
     "sslmode": "PGSSLMODE",
 }
-
-
-def given_dsn(dsn: str | None = None) -> str | None:
-    """The database the user named: ``dsn`` (from ``--dsn``), else ``$DATABASE_URL``, else None."""
-    return dsn or os.environ.get("DATABASE_URL") or None
-
-
-def redacted(text: str) -> str:
-    """``text`` with every password in a connection string replaced by ``***``."""
-    text = re.sub(r"(\w[\w+.-]*://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
-    return re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", text, flags=re.IGNORECASE)
 
 
 @contextmanager
@@ -95,8 +83,8 @@ def drop_database(admin_dsn: str, name: str) -> None:
 def prepare(dsn: str, layout: Layout | None) -> None:
     """Make the empty database at ``dsn`` a contender_rank database of ``layout`` (None: leave it empty):
     standalone: migrated; adopted: nineteen's tables created, then migrated (adopted)."""
-    from contender_rank import nineteen
     from contender_rank.schema import migrate
+    from contender_rank_lab import nineteen
 
     if layout == "adopted":
         nineteen.create_tables(dsn)
@@ -130,4 +118,4 @@ if __name__ == "__main__":
         for name, value in pg_environment(sys.argv[2]).items():
             print(f"export {name}={shlex.quote(value)}")
     else:
-        sys.exit("usage: python -m contender_rank.databases pgenv DSN")
+        sys.exit("usage: python -m contender_rank_lab.databases pgenv DSN")

@@ -6,14 +6,14 @@ hidden quality says are best); and the measures that compare them. Every ranking
 non-oracle strategies is made by PostgreSQL, in a fresh database per strategy.
 """
 
-from contender_rank.simulation.runner import (
+from contender_rank_lab.simulation.runner import (
     SeedsResult,
     Settings,
     SimulationResult,
     run_seeds,
     run_simulation,
 )
-from contender_rank.simulation.world import (
+from contender_rank_lab.simulation.world import (
     DEFAULT,
     FAMILY,
     NEW_TASK,
