@@ -18,11 +18,12 @@ BEGIN
         END IF;
     END LOOP;
 
-    -- each role has every privilege of the one below it
-    IF NOT pg_catalog.pg_has_role('ranking_writer', 'ranking_reader', 'MEMBER') THEN
+    -- each role has every privilege of the one below it: also when the roles existed already and a
+    -- link of the chain was revoked (a later migrate with CREATEROLE repairs it)
+    IF NOT pg_catalog.pg_has_role('ranking_writer', 'ranking_reader', 'USAGE') THEN
         GRANT ranking_reader TO ranking_writer;
     END IF;
-    IF NOT pg_catalog.pg_has_role('ranking_admin', 'ranking_writer', 'MEMBER') THEN
+    IF NOT pg_catalog.pg_has_role('ranking_admin', 'ranking_writer', 'USAGE') THEN
         GRANT ranking_writer TO ranking_admin;
     END IF;
 END

@@ -16,6 +16,7 @@ COMMENT ON COLUMN public.ranking_config.failure_weight IS
 -- body over task_contenders) goes with task_contenders and comes back the same way.
 DROP FUNCTION IF EXISTS contender_rank.task_contenders(text, timestamptz) CASCADE;
 DROP FUNCTION IF EXISTS contender_rank.task_contenders_window(text, timestamptz, interval, float8, float8) CASCADE;
+DROP FUNCTION IF EXISTS contender_rank.task_contenders_balanced(text) CASCADE;
 DROP FUNCTION IF EXISTS contender_rank.rank_contenders_window(text, int, timestamptz, interval, float8, float8);
 DROP FUNCTION IF EXISTS contender_rank.check_settings(interval, float8, float8);
 DROP FUNCTION IF EXISTS public.explain_ranking(text, timestamptz, float8, float8, interval);

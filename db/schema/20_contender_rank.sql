@@ -81,6 +81,17 @@ COMMENT ON TYPE public.ranked_contender IS
 -- Stored once, keyed by contender_id: contender_rank owns no column of the tables a validator
 -- writes. Only the triggers and functions of db/functions/contender_rank/30_state.sql write these
 -- tables; its opening comment is the map.
+-- The interval mean, defined once (10_arithmetic.sql defines it again, the same): the generated
+-- own_value calls it, and this file is applied before the function files (migration 0010).
+CREATE OR REPLACE FUNCTION contender_rank.interval_mean(total float8, row_count float8)
+RETURNS float8
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE
+    WHEN total IS NULL OR row_count IS NULL THEN NULL::float8
+    WHEN abs(total) < row_count * 4.9406564584124654e-324::float8 THEN 0::float8
+    ELSE total / row_count
+END;
+
 CREATE TABLE contender_rank.contender_state (
     contender_id      text PRIMARY KEY,
     -- its own history, as a running decayed sum (NULL: no history)
@@ -89,14 +100,6 @@ CREATE TABLE contender_rank.contender_state (
     own_interval_sum  float8,
     own_interval_rows bigint,
     own_newest_at     timestamptz,
-    -- the own metric at own_interval: own_base + interval_mean(own_interval_sum, own_interval_rows),
-    -- spelled out (this table exists before the function files are applied), kept by PostgreSQL
-    own_value         float8 GENERATED ALWAYS AS (
-        own_base + CASE
-            WHEN own_interval_sum IS NULL OR own_interval_rows IS NULL THEN NULL::float8
-            WHEN abs(own_interval_sum) < own_interval_rows::float8 * 4.9406564584124654e-324::float8 THEN 0::float8
-            ELSE own_interval_sum / own_interval_rows::float8
-        END) STORED,
     -- what it borrows on its node from similar tasks, as of the last settle of that node (NULL:
     -- nothing); read only while the contender is in contenders and its node is not stale
     similar_interval  bigint,
@@ -104,6 +107,11 @@ CREATE TABLE contender_rank.contender_state (
     similar_newest_at timestamptz,
     -- the contender's task as of the last settle of its node (NULL until then)
     task              text,
+    -- the own metric at own_interval, kept by PostgreSQL (migration 0010)
+    own_value         float8 GENERATED ALWAYS AS (
+        own_base + contender_rank.interval_mean(own_interval_sum, own_interval_rows::float8)) STORED,
+    -- a bound on |score| of the rows behind own_* (migration 0012; 35_retention.sql reads it)
+    own_score_bound   float8,
     CONSTRAINT own_state_complete CHECK (
         (own_interval IS NULL) = (own_base IS NULL) AND (own_interval IS NULL) = (own_interval_sum IS NULL)
         AND (own_interval IS NULL) = (own_interval_rows IS NULL) AND (own_interval IS NULL) = (own_newest_at IS NULL))
@@ -141,17 +149,22 @@ COMMENT ON COLUMN contender_rank.contender_state.similar_newest_at IS
 COMMENT ON COLUMN contender_rank.contender_state.task IS
     'The contender''s task as of the last settle of its node; once settled, equal to contenders.task for every '
     'current contender, so a ranking reads its task''s rows through contender_state_task.';
+COMMENT ON COLUMN contender_rank.contender_state.own_score_bound IS
+    'At least the largest |period_score| (NULL and non-finite as 0) of the contender''s history rows behind '
+    'own_*: raised by every fold, set by every recompute; NULL when unknown.';
 CREATE INDEX contender_state_task ON contender_rank.contender_state (task);
 
 CREATE TABLE contender_rank.stale_nodes (
     node_hotkey text NOT NULL,
     netuid      int  NOT NULL,
-    PRIMARY KEY (node_hotkey, netuid)
+    xact        xid8 NOT NULL DEFAULT pg_current_xact_id()
 );
+CREATE INDEX stale_nodes_xact ON contender_rank.stale_nodes (xact, node_hotkey, netuid);
 COMMENT ON TABLE contender_rank.stale_nodes IS
-    'Derived, never edited by hand: nodes whose similar metrics the writing transaction has yet to recompute. '
-    'Filled by the writes that change what a node''s contenders borrow, emptied at their COMMIT; other sessions '
-    'never see a row here.';
+    'Derived, never edited by hand: nodes whose similar metrics the writing transaction xact has yet to recompute. '
+    'Each transaction reads and deletes only its own rows (settled at its COMMIT); no unique key, so that two '
+    'transactions marking the same node never wait for each other.';
+COMMENT ON COLUMN contender_rank.stale_nodes.xact IS 'The (top-level) transaction that marked the node.';
 
 CREATE TABLE contender_rank.installation (
     singleton       boolean PRIMARY KEY DEFAULT true CHECK (singleton),
@@ -160,13 +173,25 @@ CREATE TABLE contender_rank.installation (
     state_shape     text        NOT NULL,
     api_functions   text[]      NOT NULL DEFAULT '{}',
     installed_at    timestamptz NOT NULL DEFAULT now(),
-    migrated_at     timestamptz NOT NULL DEFAULT now()
+    migrated_at     timestamptz NOT NULL DEFAULT now(),
+    host_tables     oid[],
+    host_columns    text,
+    host_shape      jsonb
 );
 COMMENT ON TABLE contender_rank.installation IS
     'What migrate installed: the layout (standalone: contender_rank created nodes, contenders and '
     'contenders_history; adopted: it found nineteen''s and installed beside them), the package version, a digest '
     'of the definitions that shape the derived state (a change rebuilds it), and the API functions it created in '
     'public (by signature, for uninstall).';
+COMMENT ON COLUMN contender_rank.installation.host_tables IS
+    'OIDs of public.nodes, contenders and contenders_history when migrate last ran: a table replaced since then '
+    'is not followed by the derived state (see contender_rank.untrusted_reason()).';
+COMMENT ON COLUMN contender_rank.installation.host_columns IS
+    'The columns and types of public.nodes, contenders and contenders_history when migrate last ran: migrate '
+    'rebuilds the derived state when nineteen changed them since.';
+COMMENT ON COLUMN contender_rank.installation.host_shape IS
+    'The validator''s tables as the last migrate saw them: {table: {columns: {name: {attnum, type}}, '
+    'triggers: [name]}}, from contender_rank.host_shape(); NULL until a migrate has recorded it.';
 
 -- ================================================================ when the state may not be exact
 

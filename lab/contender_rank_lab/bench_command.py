@@ -44,8 +44,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--rounds",
         type=positive_int,
-        default=3,
-        help="alternating rounds of every measurement (default 3); medians are reported",
+        default=None,
+        help="alternating rounds of every measurement (default 3; with --nineteen 6, one period each, "
+        "from adoption on); medians are reported",
     )
     parser.add_argument(
         "--duration", type=positive_int, default=5, help="seconds per pgbench run (default 5)"
@@ -59,11 +60,12 @@ def run_bench(args: argparse.Namespace) -> int:
     dsn = given_dsn(getattr(args, "dsn", None))
     progress = None if args.json else _say
     if args.nineteen:
-        scale = Scale(args.nodes, args.tasks, args.days or 3, args.rounds, args.duration)
+        rounds = args.rounds or bench_nineteen.DEFAULT_ROUNDS
+        scale = Scale(args.nodes, args.tasks, args.days or 3, rounds, args.duration)
         result = bench_nineteen.run(scale, pgbench, dsn, progress)
         text = bench_nineteen.format_table
     else:
-        scale = Scale(args.nodes, args.tasks, args.days or 30, args.rounds, args.duration)
+        scale = Scale(args.nodes, args.tasks, args.days or 30, args.rounds or 3, args.duration)
         result = run(scale, pgbench, dsn, progress=progress)
         text = format_table
     result["judged"] = scale.contenders >= MEANINGFUL_CONTENDERS

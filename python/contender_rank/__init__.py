@@ -20,10 +20,14 @@ from contender_rank.api import (
     ranking_status_async,
     record_requests,
     record_requests_async,
+    repair_state,
+    repair_state_async,
     set_similarity,
     set_similarity_async,
     update_config,
     update_config_async,
+    verify_state,
+    verify_state_async,
 )
 from contender_rank.errors import (
     ConfigRowError,
@@ -40,6 +44,9 @@ from contender_rank.models import (
     RankingConfig,
     RankingStatus,
     Similarity,
+    StateCheck,
+    StateDifference,
+    StateRepair,
 )
 
 __version__ = "0.2.0"
@@ -57,6 +64,9 @@ __all__ = [
     "RankingStatus",
     "SchemaMissingError",
     "Similarity",
+    "StateCheck",
+    "StateDifference",
+    "StateRepair",
     "UnknownSettingError",
     "close_period",
     "close_period_async",
@@ -76,8 +86,12 @@ __all__ = [
     "ranking_status_async",
     "record_requests",
     "record_requests_async",
+    "repair_state",
+    "repair_state_async",
     "set_similarity",
     "set_similarity_async",
     "update_config",
     "update_config_async",
+    "verify_state",
+    "verify_state_async",
 ]

@@ -13,6 +13,7 @@ caller commits. A rejected write leaves the database unchanged and the connectio
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +30,9 @@ from contender_rank.models import (
     RankingConfig,
     RankingStatus,
     Similarity,
+    StateCheck,
+    StateDifference,
+    StateRepair,
 )
 
 # The ranking_config columns a DBA tunes; anything else passed to update_config is refused.
@@ -265,7 +269,8 @@ def prune_history(conn: psycopg.Connection[Any], as_of: datetime | None = None) 
 
 
 def ranking_status(conn: psycopg.Connection[Any]) -> RankingStatus:
-    """The installed layout and version, and what the ranking reads."""
+    """The installed layout and version, whether the derived state is trusted (and why not: the last
+    maintenance fault, how nineteen's tables changed since migrate), and what the ranking reads."""
     return _run(conn, _status())
 
 
@@ -381,3 +386,131 @@ async def update_config_async(
 ) -> RankingConfig:
     """``update_config`` for an ``AsyncConnection``."""
     return await _run_async(conn, _update_config(changes))
+
+
+# -- verify: the derived state against the definition -------------------------------------------------
+
+# floats compared relative to their magnitude: the running fold and the definition add the same terms in
+# different orders, so only the last bits may differ
+DEFAULT_TOLERANCE = 1e-9
+
+
+def _verify_params(as_of: datetime | None, tolerance: float) -> dict[str, Any]:
+    _checked_as_of(as_of)
+    check_types(tolerance=(tolerance, (int, float), False))
+    if not 0 <= tolerance < 1:
+        raise InvalidValueError(
+            f"tolerance = {tolerance!r} is not allowed: it must be a number >= 0 and < 1 (relative to the "
+            "magnitude of the values compared; 0 means bit-exact)",
+            field="tolerance",
+        )
+    return {"as_of": as_of, "tolerance": float(tolerance)}
+
+
+def _state_check(row: Mapping[str, Any], tolerance: float, seconds: float) -> StateCheck:
+    return StateCheck(
+        valued_at=row["valued_at"],
+        tolerance=tolerance,
+        contenders=row["contenders"],
+        history_rows=row["history_rows"],
+        faults=row["faults"],
+        differences=[StateDifference(**difference) for difference in row["differences"]],
+        seconds=seconds,
+    )
+
+
+def _needs_rebuild(before: StateCheck, force: bool) -> bool:
+    return force or not before.exact or before.faults > 0
+
+
+def _repair_params(lock_wait: timedelta) -> dict[str, Any]:
+    check_types(lock_wait=(lock_wait, timedelta, False))
+    if not timedelta(0) < lock_wait <= timedelta(hours=1):
+        raise InvalidValueError(
+            f"lock_wait = {lock_wait!r} is not allowed: it must be longer than 0 and at most 1 hour",
+            field="lock_wait",
+        )
+    return {"lock_wait": lock_wait}
+
+
+DEFAULT_LOCK_WAIT = timedelta(seconds=10)
+
+
+def verify_state(
+    conn: psycopg.Connection[Any], as_of: datetime | None = None, tolerance: float = DEFAULT_TOLERANCE
+) -> StateCheck:
+    """Compare the derived state with the definition from history for every contender (current, with
+    history or with a state row); ``StateCheck.differences`` lists where they differ (empty: exact).
+    Only reads, in one snapshot, and takes no lock a writer waits for (``contender-rank verify`` also
+    gives way to a DDL statement that waits for its table locks: ``commands.giving_way``). Needs
+    ranking_admin."""
+    params = _verify_params(as_of, tolerance)
+    started = time.perf_counter()
+    with translated_errors(params), conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute(queries.get("verify_state"), params).fetchone()
+    assert row is not None
+    return _state_check(row, params["tolerance"], time.perf_counter() - started)
+
+
+def repair_state(
+    conn: psycopg.Connection[Any],
+    as_of: datetime | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+    *,
+    force: bool = False,
+    lock_wait: timedelta = DEFAULT_LOCK_WAIT,
+) -> StateRepair:
+    """Check; when the state differs or faults are recorded (or ``force``), rebuild it from history in
+    one transaction under the state lock and clear the faults it accounts for; check again. Waits at
+    most ``lock_wait`` for the state lock. Needs ranking_admin."""
+    params = _repair_params(lock_wait)
+    before = verify_state(conn, as_of, tolerance)
+    rebuilt, cleared, in_state, held = False, 0, None, 0.0
+    if _needs_rebuild(before, force):
+        started = time.perf_counter()
+        with translated_errors(params), conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+            row = cur.execute(queries.get("repair_state"), params).fetchone()
+        held = time.perf_counter() - started
+        assert row is not None
+        rebuilt, cleared, in_state = True, row["faults_cleared"], row["contenders_in_state"]
+    after = verify_state(conn, as_of, tolerance)
+    return StateRepair(before, rebuilt, cleared, in_state, held, after)
+
+
+async def verify_state_async(
+    conn: psycopg.AsyncConnection[Any], as_of: datetime | None = None, tolerance: float = DEFAULT_TOLERANCE
+) -> StateCheck:
+    """``verify_state`` for an ``AsyncConnection``."""
+    params = _verify_params(as_of, tolerance)
+    started = time.perf_counter()
+    with translated_errors(params):
+        async with conn.cursor(row_factory=dict_row) as cur:
+            await cur.execute(queries.get("verify_state"), params)
+            row = await cur.fetchone()
+    assert row is not None
+    return _state_check(row, params["tolerance"], time.perf_counter() - started)
+
+
+async def repair_state_async(
+    conn: psycopg.AsyncConnection[Any],
+    as_of: datetime | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+    *,
+    force: bool = False,
+    lock_wait: timedelta = DEFAULT_LOCK_WAIT,
+) -> StateRepair:
+    """``repair_state`` for an ``AsyncConnection``."""
+    params = _repair_params(lock_wait)
+    before = await verify_state_async(conn, as_of, tolerance)
+    rebuilt, cleared, in_state, held = False, 0, None, 0.0
+    if _needs_rebuild(before, force):
+        started = time.perf_counter()
+        with translated_errors(params):
+            async with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+                await cur.execute(queries.get("repair_state"), params)
+                row = await cur.fetchone()
+        held = time.perf_counter() - started
+        assert row is not None
+        rebuilt, cleared, in_state = True, row["faults_cleared"], row["contenders_in_state"]
+    after = await verify_state_async(conn, as_of, tolerance)
+    return StateRepair(before, rebuilt, cleared, in_state, held, after)

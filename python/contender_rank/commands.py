@@ -1,6 +1,6 @@
 """Operator commands: on the database in ``--dsn`` or ``$DATABASE_URL``.
 
-    migrate, uninstall, status, rank, explain, similarity set|list|delete, config show|set,
+    migrate, uninstall, status, verify, rank, explain, similarity set|list|delete, config show|set,
     close-period, prune
 
 Each prints a readable table by default and stable JSON with ``--json`` where it reads something.
@@ -11,19 +11,37 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shlex
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
+from psycopg.rows import dict_row
 
 from contender_rank import api, queries
 from contender_rank.arguments import CliError, given_dsn, number, parse_timestamp, positive_int
-from contender_rank.models import ExplainedContender, RankedContender, RankingConfig, RankingStatus
-from contender_rank.schema import ROLES, MigrateResult, UninstallResult, migrate, uninstall
+from contender_rank.models import (
+    ExplainedContender,
+    RankedContender,
+    RankingConfig,
+    RankingStatus,
+    StateCheck,
+)
+from contender_rank.schema import (
+    REQUIRED_COLUMNS,
+    ROLES,
+    MigrateResult,
+    UninstallResult,
+    migrate,
+    roles_sql,
+    uninstall,
+)
 
 _JSON_HELP = "print stable JSON instead of a table"
 NINETEEN_TABLES = ("public.nodes", "public.contenders", "public.contenders_history")
@@ -56,9 +74,61 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     cmd.set_defaults(handler=run_uninstall)
 
-    cmd = _command(subparsers, "status", "the installed layout and version, and what the ranking reads")
+    cmd = _command(
+        subparsers,
+        "status",
+        "the installed layout and version, whether the state is trusted, and what the ranking reads",
+        "The installed layout and version; whether the derived state is trusted (and if not, why); the "
+        "last maintenance fault; how nineteen's tables changed since migrate (columns contender_rank reads "
+        "retyped, dropped or renamed, tables replaced, its triggers missing or disabled); the counts.",
+    )
     _add_json(cmd)
     cmd.set_defaults(handler=run_status)
+
+    cmd = _command(
+        subparsers,
+        "verify",
+        "check the derived state against the definition from history (like amcheck); --repair rebuilds it",
+        "Compares contender_rank.contender_state with the ranking's definition from history for every "
+        "contender (current, with history, or with a state row) and lists each difference: contender, "
+        "task, what (missing or extra row, own_metric, similar_metric, own_interval, task, ...), stored "
+        "and expected. Metrics are valued at one time (the newest history row unless --as-of) and agree "
+        "within --tolerance relative to their magnitude; counts, intervals, times and tasks must be "
+        "equal. Only reads, in one snapshot, and takes no lock a writer waits for: safe from cron on a "
+        "live validator. Exit status 0 when exact, 1 when anything differs or maintenance faults are "
+        "recorded, 2 on error. Needs ranking_admin (or the owner).",
+    )
+    cmd.add_argument(
+        "--repair",
+        action="store_true",
+        help="when anything differs or faults are recorded: rebuild the state from history in one "
+        "transaction (holding the state lock; waits at most --lock-wait for it), clear the faults, "
+        "check again",
+    )
+    cmd.add_argument(
+        "--lock-wait",
+        type=number,
+        default=api.DEFAULT_LOCK_WAIT.total_seconds(),
+        metavar="S",
+        help="with --repair: give up when the state lock is not free within S seconds, 0 < S <= 3600 "
+        "(default 10)",
+    )
+    cmd.add_argument(
+        "--tolerance",
+        type=number,
+        default=api.DEFAULT_TOLERANCE,
+        metavar="T",
+        help="0 <= T < 1: how far two floats may differ, relative to the larger (default 1e-9)",
+    )
+    cmd.add_argument(
+        "--as-of",
+        type=parse_timestamp,
+        metavar="TS",
+        help="value every metric as of this time, at or after the newest history row: ISO 8601 with a UTC "
+        "offset, e.g. 2025-01-01T05:00:00Z (default: the newest history row's time)",
+    )
+    _add_json(cmd)
+    cmd.set_defaults(handler=run_verify)
 
     cmd = _command(subparsers, "rank", "the eligible contenders of TASK, best first, with why")
     cmd.add_argument("task", metavar="TASK", help="task (model) name, e.g. chat-llama-3-1-8b")
@@ -280,7 +350,9 @@ def connect(args: argparse.Namespace) -> psycopg.Connection[Any]:
             "contender_rank is not installed in this database (or is an older release): "
             "run `contender-rank migrate` first"
         )
-    conn.add_notice_handler(lambda diag: print(diag.message_primary))
+    # with --json, stdout holds the JSON document alone
+    out = sys.stderr if getattr(args, "json", False) else sys.stdout
+    conn.add_notice_handler(lambda diag: print(diag.message_primary, file=out))
     return conn
 
 
@@ -318,13 +390,22 @@ def migrate_report(result: MigrateResult) -> list[str]:
         lines.append(f"triggers dropped, no file defines them any more: {', '.join(result.triggers_dropped)}")
     if result.roles_created:
         lines.append(f"roles created: {', '.join(result.roles_created)}")
+    if result.role_links_granted:
+        lines.append(f"role chain repaired: {'; '.join(result.role_links_granted)}")
     if result.roles_missing:
         lines.append(
             f"roles not created: {', '.join(result.roles_missing)} (this role may not create roles: it lacks "
             "CREATEROLE), so no role was granted anything. The database owner can still use everything. "
-            "To add "
-            "the roles later, run `contender-rank migrate` once as a role with CREATEROLE, or create them "
-            f"(CREATE ROLE {' NOLOGIN; CREATE ROLE '.join(ROLES)} NOLOGIN;) and run migrate again."
+            "To add the roles later, run `contender-rank migrate` once as a role with CREATEROLE, or have "
+            f"a superuser (or a role with CREATEROLE) run: {roles_sql(result.roles_missing)} and run "
+            "migrate again."
+        )
+    elif result.role_links_missing:
+        lines.append(
+            f"role chain broken: {'; '.join(result.role_links_missing)} missing, and this role may not "
+            "grant it (it lacks CREATEROLE): a member of ranking_writer or ranking_admin lacks the "
+            "privileges of the role below. Have a superuser (or a role with CREATEROLE) run: "
+            f"{roles_sql([])} or run `contender-rank migrate` as such a role."
         )
     if result.state_rebuilt:
         lines.append(f"state: rebuilt from {result.history_rows_folded:,} history rows")
@@ -371,7 +452,8 @@ def run_status(args: argparse.Namespace) -> int:
     if args.json:
         print_json(asdict(status))
         return 0
-    print(render_table(("field", "value"), [[name, value] for name, value in asdict(status).items()]))
+    fields = {name: value for name, value in asdict(status).items() if name != "shape_drift"}
+    print(render_table(("field", "value"), [[name, value] for name, value in fields.items()]))
     for warning in status_warnings(status):
         print(f"note: {warning}")
     return 0
@@ -379,10 +461,22 @@ def run_status(args: argparse.Namespace) -> int:
 
 def status_warnings(status: RankingStatus) -> list[str]:
     warnings = []
+    if not status.trusted:
+        warnings.append(
+            f"the derived state is not trusted: {status.untrusted_reason}. rank_contenders falls back to "
+            "load-balancing order until it is repaired (contender-rank verify --repair)"
+        )
+    if status.faults:
+        warnings.append(
+            f"last maintenance fault at {status.last_fault_at}: {status.last_fault_source} "
+            f"({status.last_fault_sqlstate}) {status.last_fault_message}"
+        )
+    for drift in status.shape_drift:
+        warnings.append(f"nineteen's tables changed since migrate: {drift}{_drift_advice(drift)}")
     if status.contenders_in_state != status.contenders:
         warnings.append(
             f"{status.contenders} contenders but {status.contenders_in_state} in the derived state "
-            "(were triggers disabled?): run `contender-rank migrate --rebuild`"
+            "(were triggers disabled?): run `contender-rank verify --repair`"
         )
     if status.history_rows_ignored:
         warnings.append(
@@ -390,6 +484,154 @@ def status_warnings(status: RankingStatus) -> list[str]:
             "in no decay interval and the ranking ignores them"
         )
     return warnings
+
+
+def _drift_advice(drift: str) -> str:
+    """Whether migrate would adopt a retyped column (REQUIRED_COLUMNS lists the types it accepts)."""
+    match = re.match(r"public\.(\w+)\.(\w+): column type changed \(.* -> (.*)\)$", drift)
+    if not match:
+        return ""
+    table, column, found = match.groups()
+    accepted = REQUIRED_COLUMNS.get(table, {}).get(column, ())
+    if found in accepted:
+        return " (a type contender_rank reads: run `contender-rank migrate` to adopt it)"
+    return f" (contender_rank reads {' or '.join(accepted)}: migrate refuses this type)"
+
+
+@contextmanager
+def giving_way(
+    dsn: str, conn: psycopg.Connection[Any], poll_s: float = 0.05
+) -> Iterator[list[dict[str, Any]]]:
+    """While the block runs on ``conn``, a second session watches for a session waiting for a table lock
+    that ``conn`` holds (nineteen's ALTER TABLE, TRUNCATE, DROP TABLE: behind such a wait every other
+    statement on the table queues too) and, when one appears, cancels ``conn``'s statement, so that
+    the check or the repair gives way within about ``poll_s``. The list it yields names the session
+    given way to, if any."""
+    pid = conn.info.backend_pid
+    given_way_to: list[dict[str, Any]] = []
+    stop = threading.Event()
+    # connected here, not in the thread: a watcher that cannot connect is an error the user sees
+    watcher = psycopg.connect(dsn, autocommit=True)
+
+    def watch() -> None:
+        with watcher.cursor(row_factory=dict_row) as cur:
+            while not stop.wait(poll_s):
+                row = cur.execute(queries.get("waiting_for_session"), {"pid": pid}).fetchone()
+                if row is not None:
+                    given_way_to.append(row)
+                    cur.execute(queries.get("cancel_session"), {"pid": pid})
+                    return
+
+    thread = threading.Thread(target=watch, name="contender-rank-give-way", daemon=True)
+    thread.start()
+    try:
+        yield given_way_to
+    finally:
+        stop.set()
+        thread.join()
+        watcher.close()
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    with connect(args) as conn, giving_way(require_dsn(args), conn) as given_way_to:
+        try:
+            if args.repair:
+                repair = api.repair_state(
+                    conn, as_of=args.as_of, tolerance=args.tolerance, lock_wait=_seconds(args.lock_wait)
+                )
+                check = repair.after
+            else:
+                repair = None
+                check = api.verify_state(conn, as_of=args.as_of, tolerance=args.tolerance)
+        except psycopg.errors.QueryCanceled:
+            if not given_way_to:
+                raise
+            waiter = given_way_to[0]
+            raise CliError(
+                f"gave way to pid {waiter['pid']} ({waiter['usename']}: {waiter['query']}), which was "
+                "waiting for a table lock verify held: nothing was changed; run verify again later"
+            ) from None
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise CliError(
+                f"{error.diag.message_primary}: verify needs ranking_admin "
+                "(GRANT ranking_admin TO <your role>) or the role that ran migrate"
+            ) from None
+    if args.json:
+        if repair is None:
+            print_json(check_json(check))
+        else:
+            print_json(
+                {
+                    "exact": check.exact,
+                    "passed": check.exact and check.faults == 0,
+                    "before": check_json(repair.before),
+                    "repair": {
+                        "rebuilt": repair.rebuilt,
+                        "faults_cleared": repair.faults_cleared,
+                        "contenders_in_state": repair.contenders_in_state,
+                        "lock_held_seconds": round(repair.lock_held_seconds, 3),
+                    },
+                    "after": check_json(check),
+                }
+            )
+    else:
+        if repair is not None:
+            print("before:")
+            print_check(repair.before)
+            if repair.rebuilt:
+                print(
+                    f"repaired: state rebuilt from {repair.before.history_rows:,} history rows and settled "
+                    f"({repair.contenders_in_state:,} state rows), {repair.faults_cleared} fault(s) cleared; "
+                    f"the state lock was held {repair.lock_held_seconds:.2f} s"
+                )
+            else:
+                print("nothing to repair: the state is exact and no fault is recorded")
+            print("after:")
+        print_check(check)
+    return 0 if check.exact and check.faults == 0 else 1
+
+
+def _seconds(value: float) -> timedelta:
+    if not 0 < value <= 3600:
+        raise CliError(f"--lock-wait must be more than 0 and at most 3600 seconds, got {value:g}")
+    return timedelta(seconds=value)
+
+
+def check_json(check: StateCheck) -> dict[str, Any]:
+    return {
+        # the state equals the definition; passed: that, and no maintenance fault recorded (exit 0)
+        "exact": check.exact,
+        "passed": check.exact and check.faults == 0,
+        "valued_at": check.valued_at,
+        "tolerance": check.tolerance,
+        "tolerance_is": "relative to the larger magnitude of the two values",
+        "contenders": check.contenders,
+        "history_rows": check.history_rows,
+        "faults": check.faults,
+        "seconds": round(check.seconds, 3),
+        "differences": [asdict(difference) for difference in check.differences],
+    }
+
+
+def print_check(check: StateCheck) -> None:
+    if check.differences:
+        print(
+            render_table(
+                ("contender_id", "task", "what", "stored", "expected"),
+                [[d.contender_id, d.task, d.what, d.stored, d.expected] for d in check.differences],
+            )
+        )
+    verdict = "exact" if check.exact else f"{len(check.differences)} difference(s) in the derived state"
+    print(
+        f"{verdict}: {check.contenders:,} contenders and {check.history_rows:,} history rows checked, "
+        f"metrics valued at {check.valued_at.isoformat()} and compared within {check.tolerance:g} of "
+        f"their magnitude ({check.seconds:.2f} s)"
+    )
+    if check.faults:
+        print(
+            f"{check.faults} maintenance fault(s) recorded: the ranking ignores the state until a repair "
+            "(contender-rank verify --repair)"
+        )
 
 
 def run_rank(args: argparse.Namespace) -> int:
@@ -417,10 +659,22 @@ def _proposed(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_explain(args: argparse.Namespace) -> int:
     proposed = _proposed(args)
+    # explain_ranking says so in a NOTICE when the derived state is untrusted (any role sees it;
+    # connect() prints it), and --json carries it too
+    notices: list[str] = []
     with connect(args) as conn:
+        conn.add_notice_handler(lambda notice: notices.append(notice.message_primary or ""))
         rows = api.explain_ranking(conn, args.task, as_of=args.as_of, **proposed)
+    untrusted = [notice for notice in notices if notice.startswith("the derived state is untrusted")]
     if args.json:
-        print_json({"task": args.task, "proposed": proposed, "contenders": [asdict(row) for row in rows]})
+        print_json(
+            {
+                "task": args.task,
+                "proposed": proposed,
+                "untrusted": untrusted[0] if untrusted else None,
+                "contenders": [asdict(row) for row in rows],
+            }
+        )
         return 0
     if not rows:
         print(f"task {args.task!r} has no contender at all (is the task name right? see contenders.task)")

@@ -78,7 +78,7 @@ class RankingStatus:
     """The row of ``ranking_status()``: what is installed and how much of the tables the ranking reads.
 
     ``contenders_in_state`` equals ``contenders`` unless triggers were disabled while contenders
-    changed (then ``contender-rank migrate --rebuild`` repairs the state).
+    changed (``contender-rank verify`` lists what differs, ``verify --repair`` rebuilds the state).
     """
 
     layout: str
@@ -91,3 +91,59 @@ class RankingStatus:
     newest_expired_at: datetime | None
     installed_at: datetime
     migrated_at: datetime
+    # whether rank_contenders may use the derived state, and if not why (faults, shape drift)
+    trusted: bool
+    untrusted_reason: str | None
+    faults: int  # maintenance faults recorded since the last repair
+    last_fault_at: datetime | None
+    last_fault_source: str | None
+    last_fault_sqlstate: str | None
+    last_fault_message: str | None
+    # how nineteen's tables changed since migrate, one line each (contender_rank.shape_drift())
+    shape_drift: list[str]
+
+
+@dataclass(frozen=True)
+class StateDifference:
+    """One row of ``contender_rank.state_differences()``: where the derived state differs from the
+    definition from history. ``what`` is ``missing row``, ``extra row``, a column of contender_state
+    (``own_metric``, ``similar_metric``, ``own_interval``, ``task``, ...) or ``stale node``; ``stored``
+    and ``expected`` are the two values as text (None where there is none)."""
+
+    contender_id: str | None
+    task: str | None
+    what: str
+    stored: str | None
+    expected: str | None
+
+
+@dataclass(frozen=True)
+class StateCheck:
+    """What ``verify_state`` found: every metric valued at ``valued_at`` (by default the newest history
+    time), floats compared within ``tolerance`` relative to their magnitude, everything else exactly."""
+
+    valued_at: datetime
+    tolerance: float
+    contenders: int  # contender ids checked: current, with history or with a state row
+    history_rows: int
+    faults: int  # maintenance faults recorded (the state is untrusted while there are any)
+    differences: list[StateDifference]
+    seconds: float
+
+    @property
+    def exact(self) -> bool:
+        return not self.differences
+
+
+@dataclass(frozen=True)
+class StateRepair:
+    """What ``repair_state`` did: the check before, the rebuild (skipped when the state was exact and
+    no fault was recorded, unless forced), how long its transaction held the state lock, the check
+    after."""
+
+    before: StateCheck
+    rebuilt: bool
+    faults_cleared: int
+    contenders_in_state: int | None
+    lock_held_seconds: float
+    after: StateCheck

@@ -23,7 +23,7 @@ SELECT to_regclass('contender_rank.installation') IS NOT NULL AS installed,
 SELECT layout, version, state_shape, api_functions FROM contender_rank.installation
 
 -- name: host_table_columns
-SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS column_type
+SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, NULL) AS column_type
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 WHERE c.relnamespace = 'public'::regnamespace
@@ -97,12 +97,58 @@ SELECT coalesce(array_agg(r.rolname::text) FILTER (WHERE r.rolname = ANY (%(role
            AS may_create_roles
 FROM pg_catalog.pg_roles r
 
+-- name: role_chain_gaps
+-- the links of the chain ranking_reader <- ranking_writer <- ranking_admin (each role a member of the
+-- one below it, inheriting its privileges) that are missing, as 'GRANT lower TO upper' statements;
+-- only between roles that exist
+SELECT coalesce(array_agg('GRANT ' || link.lower || ' TO ' || link.upper ORDER BY link.position), '{}') AS gaps
+FROM (VALUES (1, 'ranking_reader', 'ranking_writer'), (2, 'ranking_writer', 'ranking_admin')) link(position, lower, upper)
+-- (CASE: pg_has_role raises for a role that does not exist)
+WHERE CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.rolname = link.lower)
+            AND EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.rolname = link.upper)
+           THEN NOT pg_catalog.pg_has_role(link.upper, link.lower, 'USAGE')
+           ELSE false END
+
+-- name: record_host_shape
+UPDATE contender_rank.installation SET host_shape = contender_rank.host_shape(%(columns)s::jsonb)
+
 -- name: record_installation
 INSERT INTO contender_rank.installation (layout, version, state_shape, api_functions)
 VALUES (%(layout)s, %(version)s, %(state_shape)s, %(api_functions)s::text[])
 ON CONFLICT (singleton) DO UPDATE
 SET version = EXCLUDED.version, state_shape = EXCLUDED.state_shape, api_functions = EXCLUDED.api_functions,
     migrated_at = now()
+
+-- name: state_trust
+-- why the state cannot be trusted now (NULL: it can), and the types of the validator's columns, as
+-- recorded by record_host_tables
+SELECT contender_rank.untrusted_reason() AS untrusted_reason,
+       (SELECT string_agg(format('%s.%s %s', c.relname, a.attname, format_type(a.atttypid, a.atttypmod)), ', '
+                          ORDER BY c.relname, a.attname)
+        FROM pg_catalog.pg_class c
+        JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+        WHERE c.relnamespace = 'public'::regnamespace
+          AND c.relname IN ('nodes', 'contenders', 'contenders_history')) AS host_columns
+
+-- name: knows_trust
+-- whether the installed release can say if its state is trusted (migration 0010 on)
+SELECT to_regprocedure('contender_rank.untrusted_reason()') IS NOT NULL AS knows
+
+-- name: untrusted_reason
+SELECT contender_rank.untrusted_reason() AS untrusted_reason
+
+-- name: recorded_host_columns
+SELECT host_columns FROM contender_rank.installation
+
+-- name: record_host_tables
+UPDATE contender_rank.installation
+SET host_tables = contender_rank.host_tables(), host_columns = %(host_columns)s
+
+-- name: faults_seen
+SELECT coalesce(array_agg(f.fault_id), '{}') FROM contender_rank.state_faults f
+
+-- name: forget_faults
+DELETE FROM contender_rank.state_faults f WHERE f.fault_id = ANY (%(fault_ids)s::bigint[])
 
 -- name: history_rows_per_contender
 SELECT h.contender_id, count(*) AS rows
@@ -119,6 +165,12 @@ SELECT contender_rank.finish_rebuild()
 
 -- name: recompute_own_state
 SELECT contender_rank.recompute_own_state(%(contender_ids)s::text[])
+
+-- name: analyze_own_tables
+-- the planner's view of contender_rank's own tables from the first ranking on: a fresh adoption
+-- leaves them without statistics until autovacuum comes by, and a session's plans made before then
+-- would be kept for its lifetime (ranking_config, one row, autovacuum never analyzes at all)
+ANALYZE contender_rank.contender_state, contender_rank.stale_nodes, public.ranking_config, public.task_similarity
 
 -- name: count_similarities
 SELECT count(*) AS rows FROM public.task_similarity
@@ -154,8 +206,37 @@ SELECT public.prune_history(coalesce(%(as_of)s::timestamptz, now())) AS removed
 -- name: ranking_status
 SELECT * FROM public.ranking_status()
 
+-- name: verify_state
+-- one statement, so one snapshot: the scope and the differences describe the same state
+SELECT v.valued_at, v.contenders, v.history_rows,
+       (SELECT count(*) FROM contender_rank.state_faults) AS faults,
+       (SELECT coalesce(jsonb_agg(to_jsonb(d) - 'n' ORDER BY d.n), '[]')
+        FROM contender_rank.state_differences(v.valued_at, %(tolerance)s::float8)
+             WITH ORDINALITY d(contender_id, task, what, stored, expected, n)) AS differences
+FROM contender_rank.verification_scope(%(as_of)s::timestamptz) v
+
+-- name: repair_state
+SELECT faults_cleared, contenders_in_state FROM contender_rank.verify_repair(%(lock_wait)s::interval)
+
+-- name: waiting_for_session
+-- a session waiting for a table lock that %(pid)s holds: nineteen's ALTER TABLE, TRUNCATE or DROP
+-- (a wait for the state lock, an advisory lock, is not one: the repair holds that one on purpose)
+SELECT a.pid, a.usename::text AS usename, left(regexp_replace(a.query, '\s+', ' ', 'g'), 100) AS query
+FROM pg_catalog.pg_locks l
+JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+WHERE NOT l.granted
+  AND l.locktype = 'relation'
+  AND %(pid)s = ANY (pg_catalog.pg_blocking_pids(l.pid))
+LIMIT 1
+
+-- name: cancel_session
+SELECT pg_catalog.pg_cancel_backend(%(pid)s)
+
 -- name: installed
-SELECT to_regclass('contender_rank.installation') IS NOT NULL AS installed
+-- from the catalog: to_regclass would need USAGE on schema contender_rank, which only the admin has
+SELECT EXISTS (SELECT FROM pg_catalog.pg_class c
+               WHERE c.relnamespace = (SELECT n.oid FROM pg_catalog.pg_namespace n WHERE n.nspname = 'contender_rank')
+                 AND c.relname = 'installation') AS installed
 
 -- name: get_config
 SELECT decay_interval, decay_factor, history_weight, failure_weight, retention_epsilon, updated_at

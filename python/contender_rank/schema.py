@@ -28,6 +28,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -51,12 +52,36 @@ STANDALONE = "standalone"
 ADOPTED = "adopted"
 SCHEMA = "contender_rank"
 ROLES: tuple[str, ...] = ("ranking_reader", "ranking_writer", "ranking_admin")
+# The chain of the three groups: each is a member of the one below it, so ranking_admin has every
+# privilege of ranking_writer, which has every privilege of ranking_reader.
+ROLE_LINKS: tuple[tuple[str, str], ...] = (
+    ("ranking_reader", "ranking_writer"),
+    ("ranking_writer", "ranking_admin"),
+)
+
+
+def roles_sql(missing: Sequence[str]) -> str:
+    """What a superuser or a role with CREATEROLE runs when migrate may not do it itself: the missing
+    groups and every link of the chain (GRANT of a membership that exists only says so). Then run
+    migrate again to grant the roles their privileges."""
+    creates = [f"CREATE ROLE {role} NOLOGIN;" for role in ROLES if role in missing]
+    grants = [f"GRANT {lower} TO {upper};" for lower, upper in ROLE_LINKS]
+    return " ".join(creates + grants)
+
+
 HOST_TABLES: tuple[str, ...] = ("nodes", "contenders", "contenders_history")
 
 # The columns contender_rank reads or writes in the validator's tables, with the types it accepts
-# (format_type spelling), and the key each table must have. nineteen's tables have more columns;
-# those are none of contender_rank's business.
-_TEXT, _INT, _FLOAT = ("text",), ("integer",), ("double precision",)
+# (format_type spelling, without a type modifier), and the key each table must have. nineteen's tables
+# have more columns; those are none of contender_rank's business. Each accepted type is one the SQL
+# reads as it reads the first: text and varchar alike, a score of any of the three float types or
+# numeric through float8 (an implicit cast), a history time with or without zone through as_utc().
+# nineteen may change a column to another of these (its own migrations do such things): migrate adopts
+# the new shape and rebuilds the state from it.
+_TEXT = ("text", "character varying")
+_INT = ("integer",)
+_FLOAT = ("double precision",)
+_SCORE = ("double precision", "real", "numeric")
 REQUIRED_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "nodes": {"hotkey": _TEXT, "netuid": _INT, "node_id": _INT, "symmetric_key_uuid": _TEXT},
     "contenders": {
@@ -70,11 +95,11 @@ REQUIRED_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "total_requests_made": _INT,
         "requests_429": _INT,
         "requests_500": _INT,
-        "period_score": _FLOAT,
+        "period_score": _SCORE,
     },
     "contenders_history": {
         "contender_id": _TEXT,
-        "period_score": _FLOAT,
+        "period_score": _SCORE,
         "expired_at": ("timestamp without time zone", "timestamp with time zone"),
     },
 }
@@ -264,6 +289,10 @@ class MigrateResult:
     triggers_dropped: list[str] = field(default_factory=list)
     roles_created: list[str] = field(default_factory=list)
     roles_missing: list[str] = field(default_factory=list)
+    # links of the chain reader <- writer <- admin that were missing: granted now, or still missing
+    # (as the GRANT statements that add them) when this role may not grant them
+    role_links_granted: list[str] = field(default_factory=list)
+    role_links_missing: list[str] = field(default_factory=list)
     state_rebuilt: bool = False
     history_rows_folded: int = 0
 
@@ -374,16 +403,27 @@ def _apply_roles_and_privileges(conn: psycopg.Connection[Any], layout: str, resu
         roles = cur.execute(queries.get("roles"), {"roles": list(ROLES)}).fetchone()
     assert roles is not None
     missing = [role for role in ROLES if role not in roles["existing"]]
-    if missing and roles["may_create_roles"]:
+    gaps = _role_chain_gaps(conn)
+    if (missing or gaps) and roles["may_create_roles"]:
+        # creates what is missing and grants every missing link of the chain
         conn.execute((sql_dir() / "roles.sql").read_text())  # type: ignore[arg-type]
         result.roles_created = missing
-        missing = []
+        result.role_links_granted = gaps
+        missing, gaps = [], []
     result.roles_missing = missing
+    result.role_links_missing = gaps
     if missing:
         return
     conn.execute((sql_dir() / "privileges.sql").read_text())  # type: ignore[arg-type]
     if layout == STANDALONE:
         conn.execute((sql_dir() / "privileges_standalone.sql").read_text())  # type: ignore[arg-type]
+
+
+def _role_chain_gaps(conn: psycopg.Connection[Any]) -> list[str]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute(queries.get("role_chain_gaps")).fetchone()
+    assert row is not None
+    return list(row["gaps"])
 
 
 def rebuild_state(conn: psycopg.Connection[Any], progress: Progress | None = None) -> int:
@@ -395,6 +435,9 @@ def rebuild_state(conn: psycopg.Connection[Any], progress: Progress | None = Non
         per_contender = cur.execute(queries.get("history_rows_per_contender")).fetchall()
     total = sum(row["rows"] for row in per_contender)
     conn.execute(queries.get("start_rebuild"))
+    # the faults this rebuild accounts for: those committed before it reads the tables (the lock is
+    # held from here on; one committed later stays, for the next repair)
+    seen = conn.execute(queries.get("faults_seen")).fetchone()[0]  # type: ignore[index]
     if total <= _REBUILD_STEP_ROWS:
         conn.execute(queries.get("recompute_own_state"), {"contender_ids": None})
     else:
@@ -411,6 +454,7 @@ def rebuild_state(conn: psycopg.Connection[Any], progress: Progress | None = Non
                 batch, batch_rows = [], 0
     # last, once every own metric is in: every node stale, settled when the transaction commits
     conn.execute(queries.get("finish_rebuild"))
+    conn.execute(queries.get("forget_faults"), {"fault_ids": seen})
     return total
 
 
@@ -442,6 +486,13 @@ def migrate(
             conn.execute(queries.get("move_release_01_log"))
         with conn.cursor(row_factory=dict_row) as cur:
             previous = cur.execute(queries.get("installation")).fetchone() if found.installed else None
+            # whether the state was trusted before this migrate re-creates the triggers (one that was
+            # disabled or missing let writes through unseen)
+            untrusted_before = (
+                cur.execute(queries.get("untrusted_reason")).fetchone()["untrusted_reason"]  # type: ignore[index]
+                if previous is not None and cur.execute(queries.get("knows_trust")).fetchone()["knows"]  # type: ignore[index]
+                else None
+            )
         fresh = not found.installed and not found.upgrading_release_01 and not replay_migrations
         _build_tables(conn, found.layout, fresh, result)
         result.functions_applied, result.functions_dropped, result.triggers_dropped = _apply_functions(
@@ -458,9 +509,30 @@ def migrate(
                 "api_functions": _api_signatures(conn),
             },
         )
-        if rebuild or previous is None or previous["state_shape"] != shape:
+        # what ranking_status() compares the tables with from now on (shape drift)
+        conn.execute(
+            queries.get("record_host_shape"),
+            {"columns": json.dumps({table: sorted(columns) for table, columns in REQUIRED_COLUMNS.items()})},
+        )
+        with conn.cursor(row_factory=dict_row) as cur:
+            trust = cur.execute(queries.get("state_trust")).fetchone()
+            recorded = cur.execute(queries.get("recorded_host_columns")).fetchone()
+        assert trust is not None and recorded is not None
+        # a state that cannot be trusted (a recorded fault, a table replaced since the last migrate,
+        # a trigger that was missing) or that was kept under another shape of nineteen's columns is
+        # rebuilt: the triggers are in place again now
+        if (
+            rebuild
+            or previous is None
+            or previous["state_shape"] != shape
+            or untrusted_before is not None
+            or trust["untrusted_reason"] is not None
+            or recorded["host_columns"] != trust["host_columns"]
+        ):
             result.history_rows_folded = rebuild_state(conn, say)
             result.state_rebuilt = True
+        conn.execute(queries.get("record_host_tables"), {"host_columns": trust["host_columns"]})
+        conn.execute(queries.get("analyze_own_tables"))
     return result
 
 

@@ -361,6 +361,26 @@ def test_record_requests_adds_to_the_four_counters_in_one_call(
     assert record_requests(conn, "no-such-contender") is False
 
 
+def test_record_requests_is_a_hot_update(conn: psycopg.Connection, scenario: Scenario) -> None:
+    # the query node bumps a counter per request: no index covers the counters and no trigger
+    # writes the row, so each bump is a heap-only update that touches no index. Counted within one
+    # transaction, whose versions all fit the row's page, so nothing depends on when pruning runs.
+    # (the counters read are the backend's pending ones, which may still hold earlier transactions':
+    # the difference is this transaction's)
+    target = f"node-1-{SIMILAR_TASK}"
+    count = (
+        "SELECT pg_stat_get_xact_tuples_updated('contenders'::regclass), "
+        "pg_stat_get_xact_tuples_hot_updated('contenders'::regclass)"
+    )
+    with conn.transaction():
+        before = conn.execute(count).fetchone()
+        for _ in range(10):
+            assert record_requests(conn, target, consumed_capacity=0.5) is True
+        after = conn.execute(count).fetchone()
+    assert before is not None and after is not None
+    assert (after[0] - before[0], after[1] - before[1]) == (10, 10)
+
+
 @pytest.mark.parametrize(
     ("arguments", "field"),
     [

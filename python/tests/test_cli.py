@@ -334,6 +334,8 @@ def test_interval_text_reads_back_as_the_same_interval(conn: psycopg.Connection)
 
 OPERATOR_INVOCATIONS = [
     ["status"],
+    ["verify"],
+    ["verify", "--repair"],
     ["rank", "t"],
     ["explain", "t"],
     ["similarity", "list"],

@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from contender_rank import verify_state
 from contender_rank_lab.databases import create_database, drop_database, new_database_name
 from model_checks import assert_matches_model, fetch
 from ranking_model import Config, Contender, HistoryRow, Node, World, rank, to_datetime
@@ -420,5 +421,8 @@ def test_rank_contenders_equals_the_model(property_conn: psycopg.Connection, sce
                 model,
                 scenario.top_x,
             )
+        # contender-rank verify agrees: once settled, the state it keeps differs from the definition nowhere
+        property_conn.execute("SET CONSTRAINTS contender_rank.stale_nodes_settle IMMEDIATE")
+        assert verify_state(property_conn).differences == []
     finally:
         property_conn.rollback()

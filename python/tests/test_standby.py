@@ -136,6 +136,16 @@ def test_hot_standby_ranks_like_the_primary_and_refuses_writes() -> None:
                 assert after != before
                 assert rankings(replica) == after
 
+                # contender-rank verify checks the state there too (the repair, a write, is the primary's)
+                assert api.verify_state(replica).exact
+                primary.execute("UPDATE contender_rank.contender_state SET own_base = own_base + 1")
+                wait_for_replay(primary, replica)
+                assert not api.verify_state(replica).exact
+                with pytest.raises(errors.ReadOnlySqlTransaction):
+                    api.repair_state(replica)
+                assert api.repair_state(primary).after.exact
+                wait_for_replay(primary, replica)
+
                 with pytest.raises(errors.ReadOnlySqlTransaction):
                     replica.execute("SELECT close_period(%(at)s)", {"at": NOW})
                 with pytest.raises(errors.ReadOnlySqlTransaction):

@@ -55,7 +55,10 @@ COMMENT ON FUNCTION contender_rank.usable_score(float8) IS
     'period_score as the ranking counts it: NULL, NaN and infinite scores count 0.';
 
 -- The mean of an interval's scores, total / row_count, where a mean too small for float8 is 0
--- instead of an underflow error (a sum of denormal scores, 5e-324 over two rows, underflows).
+-- instead of an underflow error (a sum of denormal scores, 5e-324 over two rows, underflows). The one
+-- definition of the interval mean: the definition from history (20_definition.sql), the fold
+-- (30_state.sql) and the generated contender_state.own_value (migration 0010, which creates this
+-- function with the same body so that the column can use it) all call it.
 CREATE OR REPLACE FUNCTION contender_rank.interval_mean(total float8, row_count float8)
 RETURNS float8
 LANGUAGE sql IMMUTABLE PARALLEL SAFE

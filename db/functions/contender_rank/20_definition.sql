@@ -17,7 +17,7 @@ SET search_path = pg_catalog
 -- ranking_config has no planner statistics (one row, never analyzed): estimated at ~1000 rows,
 -- the joins would cross jit_above_cost and spend ~50 ms compiling a sub-millisecond query
 SET jit = off
-BEGIN ATOMIC
+AS $$
     WITH as_of_interval AS (
         SELECT contender_rank.interval_index(own_metrics_window.as_of, own_metrics_window.decay_interval) AS k
     ),
@@ -32,9 +32,9 @@ BEGIN ATOMIC
           AND isfinite(h.expired_at)
           AND contender_rank.as_utc(h.expired_at) <= own_metrics_window.as_of
     ),
-    -- an interval's score is the mean of its rows (a NULL score counts 0)
+    -- an interval's score is the mean of its rows (a NULL score counts 0), as the state computes it
     interval_scores AS (
-        SELECT s.contender_id, s.k, avg(s.score) AS score
+        SELECT s.contender_id, s.k, contender_rank.interval_mean(sum(s.score), count(*)) AS score
         FROM scored_rows s
         GROUP BY s.contender_id, s.k
     )
@@ -44,7 +44,7 @@ BEGIN ATOMIC
     FROM interval_scores i
     CROSS JOIN as_of_interval
     GROUP BY i.contender_id;
-END;
+$$;
 
 COMMENT ON FUNCTION contender_rank.own_metrics_window(text[], timestamptz, interval, float8) IS
     'Definition of the own metric at as_of, from contenders_history: for each contender with history, sum over '
@@ -58,7 +58,7 @@ RETURNS TABLE (contender_id text, similar_metric float8)
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog
 SET jit = off
-BEGIN ATOMIC
+AS $$
     -- borrow from similar tasks on the same node: the other current contenders there
     WITH borrowed AS (
         SELECT target.contender_id AS target_id, source.contender_id AS source_id, ts.similarity
@@ -82,7 +82,7 @@ BEGIN ATOMIC
     FROM borrowed b
     JOIN own o ON o.contender_id = b.source_id
     GROUP BY b.target_id;
-END;
+$$;
 
 COMMENT ON FUNCTION contender_rank.similar_metrics_window(text[], timestamptz, interval, float8) IS
     'Definition of the similar metric at as_of of current contenders: sum over the other current contenders of '
@@ -103,7 +103,7 @@ RETURNS TABLE (contender_id text, node_hotkey text, node_id int, total_requests_
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog
 SET jit = off
-BEGIN ATOMIC
+AS $$
     WITH settings AS (
         SELECT coalesce(task_contenders_window.decay_interval, rc.decay_interval) AS decay_interval,
                coalesce(task_contenders_window.decay_factor, rc.decay_factor) AS decay_factor,
@@ -132,7 +132,7 @@ BEGIN ATOMIC
     LEFT JOIN contender_rank.similar_metrics_window(ids.ids, task_contenders_window.as_of, settings.decay_interval,
                                                     settings.decay_factor) borrowed
            ON borrowed.contender_id = c.contender_id;
-END;
+$$;
 
 COMMENT ON FUNCTION contender_rank.task_contenders_window(text, timestamptz, interval, float8, float8, float8) IS
     'Every contender of task with what decides its place, from history alone under the given settings (NULL: '

@@ -8,15 +8,18 @@
 -- Every contender of the task with what decides its place: the validator's contender and node rows,
 -- read live (requests, capacity, handshake), and its contender_state row, each metric valued at
 -- as_of. When the state already holds history stamped after as_of, that metric comes from the
--- definition instead (20_definition.sql). Settled state only: its callers check stale_nodes first.
--- A plain SQL function without settings, so the planner inlines it into rank_task and explain_ranking.
+-- definition instead (20_definition.sql). Settled, trusted state only: its callers check
+-- untrusted_reason() and their own stale_nodes first.
+-- A plain SQL function without settings, so the planner inlines it into rank_task and explain_ranking;
+-- a string body, since it reads the validator's tables (a SQL-standard body would bind it to their
+-- columns, and nineteen's ALTER TABLE would fail on it).
 CREATE OR REPLACE FUNCTION contender_rank.task_contenders(task text, as_of timestamptz)
 RETURNS TABLE (contender_id text, node_hotkey text, node_id int, total_requests_made int, capacity float8,
                capacity_left boolean, node_found boolean, handshaken boolean,
                own_metric float8, similar_metric float8, history_weight float8,
                requests_429 int, requests_500 int, failure_weight float8)
 LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
+AS $$
     -- a subquery of its own (OFFSET 0): the metrics leave it as plain columns, so that rank_value()
     -- over them is inlined (the planner will not inline it over an expression it uses more than
     -- once); its config CTE stays inside, so that the query around it can be flattened
@@ -62,7 +65,7 @@ BEGIN ATOMIC
         WHERE c.task = task_contenders.task
         OFFSET 0
     ) x;
-END;
+$$;
 
 COMMENT ON FUNCTION contender_rank.task_contenders(text, timestamptz) IS
     'Every contender of task with what decides its place, from the settled derived state: capacity, node found '

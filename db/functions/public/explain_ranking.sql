@@ -19,21 +19,34 @@ AS $$
 #variable_conflict use_column
 DECLARE
     v_recompute boolean := explain_ranking.decay_factor IS NOT NULL OR explain_ranking.decay_interval IS NOT NULL;
-    v_settled   boolean := NOT EXISTS (SELECT FROM contender_rank.stale_nodes);
+    v_untrusted text    := contender_rank.untrusted_reason();
+    v_settled   boolean := NOT EXISTS (SELECT FROM contender_rank.stale_nodes n
+                                       WHERE n.xact = pg_current_xact_id_if_assigned());
 BEGIN
     PERFORM contender_rank.check_ranking_arguments(explain_ranking.task, 1, explain_ranking.as_of);
     PERFORM contender_rank.check_settings(explain_ranking.decay_interval, explain_ranking.decay_factor,
                                           explain_ranking.history_weight, explain_ranking.failure_weight);
 
+    IF v_untrusted IS NOT NULL THEN
+        RAISE NOTICE 'the derived state is untrusted (%): today''s places are load-balancing order, metrics 0',
+                     v_untrusted
+            USING HINT = 'The next write of history or of the contender list that can take the state lock repairs it; '
+                         'contender-rank migrate does too.';
+    END IF;
+
     RETURN QUERY
     WITH today AS (
         SELECT t.*, t.own_metric + t.similar_metric AS global_metric, t.capacity > 0 AND t.handshaken AS eligible
-        -- settled state, or (inside a writing transaction that left nodes stale) the definition
+        -- settled state, or (inside a writing transaction that left nodes stale) the definition, or
+        -- (untrusted state) load balancing
         FROM (SELECT * FROM contender_rank.task_contenders(explain_ranking.task, explain_ranking.as_of)
-              WHERE v_settled
+              WHERE v_untrusted IS NULL AND v_settled
               UNION ALL
               SELECT * FROM contender_rank.task_contenders_window(explain_ranking.task, explain_ranking.as_of)
-              WHERE NOT v_settled) t
+              WHERE v_untrusted IS NULL AND NOT v_settled
+              UNION ALL
+              SELECT * FROM contender_rank.task_contenders_balanced(explain_ranking.task)
+              WHERE v_untrusted IS NOT NULL) t
     ),
     proposed AS (
         SELECT w.contender_id, w.own_metric + w.similar_metric AS global_metric, w.history_weight, w.failure_weight

@@ -1,4 +1,5 @@
--- Retention: deletes the history rows too old to matter, and returns how many.
+-- Retention in the standalone layout: deletes the history rows too old to matter, and returns how
+-- many. On an adopted nineteen database the history is nineteen's: refused, nothing deleted.
 -- Why the bound holds: an interval's score is a mean of period scores in [0, 1], so the rows of an
 -- interval A or more intervals old add at most f^A to an own metric, and all such intervals together
 -- at most f^A / (1 - f). A similar metric borrows own metrics with similarities that sum to at most
@@ -25,6 +26,15 @@ BEGIN
     IF prune_history.as_of IS NULL OR NOT isfinite(prune_history.as_of) THEN
         RAISE EXCEPTION 'as_of must be a finite timestamptz, got %', coalesce(prune_history.as_of::text, 'NULL')
             USING ERRCODE = 'invalid_parameter_value', COLUMN = 'as_of', HINT = 'Leave as_of out to prune as of now().';
+    END IF;
+
+    -- nineteen reads its own history (its control node scores every node from all of its period
+    -- scores) and keeps it as long as it wants: contender_rank never deletes a row of it
+    IF contender_rank.layout() <> 'standalone' THEN
+        RAISE EXCEPTION 'prune_history is for the standalone layout; this database is an adopted nineteen database, '
+                        'and nineteen owns the retention of contenders_history'
+            USING ERRCODE = 'feature_not_supported',
+                  HINT = 'nineteen deletes its own old history; contender_rank''s state follows every row it deletes.';
     END IF;
 
     SELECT rc.decay_interval, rc.decay_factor, rc.retention_epsilon
@@ -68,7 +78,8 @@ END;
 $$;
 
 COMMENT ON FUNCTION public.prune_history(timestamptz) IS
-    'Deletes contenders_history rows in decay intervals so old that, all together, they move no own, similar or '
+    'Standalone layout (refused on an adopted nineteen database, whose history nineteen keeps): deletes '
+    'contenders_history rows in decay intervals so old that, all together, they move no own, similar or '
     'global metric by retention_epsilon or more in any ranking at or after as_of (bound (1 + S) f^A / (1 - f)). '
     'Deletes nothing when decay_factor = 1 or retention_epsilon = 0; keeps rows without a finite expired_at. '
     'Returns the number of rows deleted.';

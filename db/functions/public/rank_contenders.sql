@@ -14,13 +14,22 @@ SET search_path = pg_catalog, pg_temp
 -- rows; joined with a few thousand contenders the plan crosses jit_above_cost and every call
 -- would spend seconds JIT-compiling a query that runs in a millisecond
 SET jit = off
+-- one plan per session, made at the first call: left to choose, the plan cache would plan the query
+-- below again at every call (its generic cost, with top_x unknown, exceeds the custom plans'), and
+-- planning it costs about as much as running it. The plan is made again when ANALYZE changes the
+-- statistics of a table it reads
+SET plan_cache_mode = force_generic_plan
 AS $$
 BEGIN
     PERFORM contender_rank.check_ranking_arguments(rank_contenders.task, rank_contenders.top_x, rank_contenders.as_of);
 
-    -- stale nodes are only visible to the transaction that wrote them, until its COMMIT settles them
-    -- (30_state.sql): there, answer from the definition, which needs no settled state
-    IF EXISTS (SELECT FROM contender_rank.stale_nodes) THEN
+    -- a state that cannot be trusted (30_state.sql, TRUST AND REPAIR) is not read: load balancing,
+    -- from contenders and nodes alone
+    IF contender_rank.untrusted_reason() IS NOT NULL THEN
+        RETURN QUERY SELECT * FROM contender_rank.rank_balanced(rank_contenders.task, rank_contenders.top_x);
+    -- a transaction's stale nodes are its own, until its COMMIT settles them (30_state.sql): there,
+    -- answer from the definition, which needs no settled state (a read-only transaction has no id)
+    ELSIF EXISTS (SELECT FROM contender_rank.stale_nodes n WHERE n.xact = pg_current_xact_id_if_assigned()) THEN
         RETURN QUERY SELECT * FROM contender_rank.rank_contenders_window(rank_contenders.task, rank_contenders.top_x,
                                                                          rank_contenders.as_of);
     ELSE
@@ -34,5 +43,6 @@ COMMENT ON FUNCTION public.rank_contenders(text, int, timestamptz) IS
     'Eligible contenders of task (capacity > 0, node handshaken), best first, at most top_x: capacity left first, '
     'then rank_value = total_requests_made + failure_weight * (requests_429 + requests_500) '
     '- history_weight * (own_metric + similar_metric) ascending, then contender_id. Reads the derived state, not '
-    'history; STABLE, so a hot standby can serve it.';
+    'history; STABLE, so a hot standby can serve it. While the state is untrusted '
+    '(contender_rank.untrusted_reason()), load-balancing order with metrics 0.';
 REVOKE ALL ON FUNCTION public.rank_contenders(text, int, timestamptz) FROM PUBLIC;

@@ -467,6 +467,9 @@ BEGIN
     IF NOT tests.all_rankings_agree(check_both_paths.as_of, check_both_paths.tolerance) THEN
         v_problems := v_problems || 'settled: a ranking differs from the definition'::text;
     END IF;
+    -- the product's own check (contender-rank verify) must agree that the state is exact
+    v_problems := v_problems || ARRAY(SELECT 'settled: verify lists ' || concat_ws(' ', d.contender_id, d.what, d.stored, d.expected)
+                                      FROM contender_rank.state_differences(NULL, check_both_paths.tolerance) d);
     SET CONSTRAINTS contender_rank.stale_nodes_settle DEFERRED;
     RETURN v_problems;
 END;

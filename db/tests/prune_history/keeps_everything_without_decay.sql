@@ -1,3 +1,4 @@
+-- layout: standalone
 -- With decay_factor 1 no history ever fades, and with retention_epsilon 0 nothing may move: in
 -- either case prune_history deletes nothing. Otherwise old history goes.
 BEGIN;

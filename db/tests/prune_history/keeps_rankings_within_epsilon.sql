@@ -1,3 +1,4 @@
+-- layout: standalone
 -- prune_history drops only whole decay intervals so old that, all together, they move no own,
 -- similar or global metric by retention_epsilon or more: the bound (1 + S) f^A / (1 - f), S the
 -- largest total similarity a contender borrows with.

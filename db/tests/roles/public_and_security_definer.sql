@@ -51,17 +51,20 @@ SELECT is(ARRAY(SELECT f.schema || '.' || f.proname FROM own_functions f WHERE f
                 'contender_rank.contenders_history_after_change', 'contender_rank.contenders_history_after_insert',
                 'contender_rank.contenders_history_after_truncate', 'contender_rank.rank_contenders_window',
                 'contender_rank.ranking_config_after_update',
-                'contender_rank.stale_nodes_settle', 'contender_rank.task_similarity_after_change',
+                'contender_rank.stale_nodes_settle', 'contender_rank.state_differences',
+                'contender_rank.task_similarity_after_change', 'contender_rank.verification_scope',
+                'contender_rank.verify_repair',
                 'public.close_period', 'public.explain_ranking', 'public.prune_history', 'public.rank_contenders',
                 'public.ranking_status', 'public.record_requests'],
-          'exactly the API, the state triggers and the audit entry point are SECURITY DEFINER (a new one needs review)');
+          'exactly the API, the state triggers, the audit entry point and verify are SECURITY DEFINER (a new one needs review)');
 SELECT is(ARRAY(SELECT f.proname FROM own_functions f
                 WHERE f.prosecdef AND NOT coalesce(f.proconfig @> ARRAY['search_path=pg_catalog, pg_temp'], false)),
           '{}'::text[], 'every SECURITY DEFINER function pins search_path to pg_catalog, pg_temp (pg_temp last)');
 SELECT is(ARRAY(SELECT f.proname FROM own_functions f
-                WHERE f.prosecdef AND f.schema = 'contender_rank' AND f.prorettype <> 'trigger'::regtype),
-          ARRAY['rank_contenders_window'],
-          'in contender_rank only trigger functions and the audit entry point (read-only) run as their owner');
+                WHERE f.prosecdef AND f.schema = 'contender_rank' AND f.prorettype <> 'trigger'::regtype ORDER BY 1),
+          ARRAY['rank_contenders_window', 'state_differences', 'verification_scope', 'verify_repair'],
+          'in contender_rank only trigger functions, the audit entry point and verify''s check (read-only) and '
+          'repair (the rebuild the triggers run) run as their owner');
 SELECT is(ARRAY(SELECT f.proname FROM own_functions f
                 WHERE f.prosecdef AND coalesce(f.prosqlbody::text, f.prosrc) ~* '\mexecute\M'),
           '{}'::text[], 'no SECURITY DEFINER function runs dynamic SQL');
