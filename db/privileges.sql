@@ -13,7 +13,7 @@
 
 GRANT EXECUTE ON FUNCTION
     public.rank_contenders(text, int, timestamptz),
-    public.explain_ranking(text, timestamptz, float8, float8, interval),
+    public.explain_ranking(text, timestamptz, float8, float8, interval, float8),
     public.ranking_status(),
     public.record_requests(text, int, float8, int, int)
 TO ranking_reader;
@@ -28,7 +28,7 @@ GRANT USAGE ON SCHEMA contender_rank TO ranking_admin;
 GRANT SELECT ON contender_rank.contender_state, contender_rank.installation, contender_rank.state_faults
 TO ranking_admin;
 -- an audit: the ranking from history alone (it runs as its owner, so this is all the admin needs)
-GRANT EXECUTE ON FUNCTION contender_rank.rank_contenders_window(text, int, timestamptz, interval, float8, float8)
+GRANT EXECUTE ON FUNCTION contender_rank.rank_contenders_window(text, int, timestamptz, interval, float8, float8, float8)
 TO ranking_admin;
 -- verify: the check reads, the repair rebuilds under the state lock (both run as their owner)
 GRANT EXECUTE ON FUNCTION

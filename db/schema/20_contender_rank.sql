@@ -34,9 +34,12 @@ CREATE TABLE public.ranking_config (
         CONSTRAINT history_weight_must_be_finite_and_not_negative
             CHECK (history_weight >= 0 AND history_weight < 'Infinity'::float8),
     updated_at     timestamptz NOT NULL DEFAULT now(),
-    -- last: the column 0003 added to release 0.1's table
+    -- then the columns later migrations added, in their order: 0003 to release 0.1's table, 0013
     retention_epsilon float8 NOT NULL DEFAULT 1e-6
-        CONSTRAINT retention_epsilon_between_0_and_1 CHECK (retention_epsilon >= 0 AND retention_epsilon <= 1)
+        CONSTRAINT retention_epsilon_between_0_and_1 CHECK (retention_epsilon >= 0 AND retention_epsilon <= 1),
+    failure_weight float8 NOT NULL DEFAULT 2
+        CONSTRAINT failure_weight_must_be_finite_and_not_negative
+            CHECK (failure_weight >= 0 AND failure_weight < 'Infinity'::float8)
 );
 INSERT INTO public.ranking_config DEFAULT VALUES;
 COMMENT ON TABLE public.ranking_config IS
@@ -48,6 +51,9 @@ COMMENT ON COLUMN public.ranking_config.decay_factor IS
     'Weight lost per interval of age, 0 < f <= 1: an interval k steps old counts f^k. 1 means no decay.';
 COMMENT ON COLUMN public.ranking_config.history_weight IS
     'w in rank_value = total_requests_made - w * global_metric; finite and >= 0. 0 is pure load balancing.';
+COMMENT ON COLUMN public.ranking_config.failure_weight IS
+    'f in rank_value = total_requests_made + f * (requests_429 + requests_500) - history_weight * global_metric; '
+    'finite and >= 0. 0 ignores failures; with history_weight 0 too the ranking is pure load balancing.';
 COMMENT ON COLUMN public.ranking_config.retention_epsilon IS
     'Retention tolerance in [0, 1]: prune_history() drops only history whose whole remaining weight moves the own, '
     'similar and global metric of any contender by less than this. 0 keeps all history; with decay_factor = 1 '

@@ -109,7 +109,8 @@ def report(result: ScenarioResult, where: str) -> str:
         ),
         f"Both tasks ranked as of the end of epoch {EPOCHS} ({scenario.ranked_at.isoformat()}), "
         "before it is closed.",
-        "rank_value = total_requests_made - history_weight * global_metric; lowest first.",
+        "rank_value = total_requests_made + failure_weight * (requests_429 + requests_500)"
+        " - history_weight * global_metric; lowest first.",
     ]
     return "\n".join(lines + _rankings(result) + _cold_start(result))
 

@@ -27,12 +27,12 @@ from contender_rank_lab.simulation.plots import (
     require_matplotlib,
 )
 from contender_rank_lab.simulation.runner import (
-    DIFFERENCES,
-    STRATEGIES,
     SeedsResult,
     Settings,
     SimulationResult,
+    differences_for,
     run_seeds,
+    strategies_for,
 )
 from contender_rank_lab.simulation.world import DEFAULT, NINETEEN, SHAPES
 
@@ -49,31 +49,32 @@ PRESETS: dict[str, Preset] = {
         # a quick look (and the test suite): the default world, half as many periods, a short sweep
         quick=Settings(periods=8, sweep_weights=(0, 1, 50), sweep_decay_factors=(0.5,), seeds=4),
     ),
-    # Weights are at nineteen's full scale (a run writes weight / 50 into ranking_config); 300
-    # queries per task per period on 256 nodes is ~2 requests per contender per period, which
-    # stands for ~100 per hour (the traffic the shipped history_weight 50 is meant for). A run
-    # makes ~27,000 rank_contenders calls over 256 contenders: a few minutes of a server process,
-    # so the default is 4 seeds of 8 runs, two at a time.
+    # Weights are at nineteen's full scale (a run writes weight / 10 into ranking_config): ~10
+    # requests per contender per period stand for ~100 per hour, the traffic the shipped
+    # history_weight 50 is meant for, and leave room for what happens within a period (outages).
+    # Synthetic queries always go through load balancing; the sweep is the shipped history_weight
+    # with and without the failure signal (failure_weight 0).
     "nineteen": Preset(
         full=Settings(
-            nodes=256,
+            nodes=128,
             periods=6,
-            queries=300,
+            queries=750,
             shape=NINETEEN,
-            sweep_points=((0, 0.5), (50, 0.5), (100, 0.5), (250, 0.5), (2500, 0.5)),
-            synthetic_organic_weights=(50, 2500),
+            sweep_points=((50, 0.5),),
+            sweep_failure_weights=(0,),
             seeds=4,
             jobs=2,
         ),
-        # the same traffic per contender on a quarter of the nodes
+        # the same traffic per contender on half the nodes, the strategies alone (the sweep point is
+        # history_similarity's own run)
         quick=Settings(
             nodes=64,
             periods=6,
-            queries=75,
+            queries=375,
             shape=NINETEEN,
-            sweep_points=((0, 0.5), (50, 0.5), (2500, 0.5)),
-            synthetic_organic_weights=(50, 2500),
+            sweep_points=((50, 0.5),),
             seeds=3,
+            jobs=2,
         ),
     ),
 }
@@ -107,9 +108,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         choices=sorted(SHAPES),
         default=DEFAULT.name,
         help=(
-            "default: 32 nodes, one llama family, a new model half-way; nineteen: 256 nodes, nineteen's 14 "
-            "tasks in families, a new model as 2 tasks, drifting miners, half the traffic synthetic, time "
-            "scaled down 50x (see docs/simulation.md)"
+            "default: 32 nodes, one llama family, a new model half-way; nineteen: 128 nodes, nineteen's 14 "
+            "tasks in families, a new model as 2 tasks, drifting miners and outages, half the traffic "
+            "synthetic, nineteen's own organic selection beside ours, time scaled down 10x (see "
+            "docs/simulation.md)"
         ),
     )
     parser.add_argument(
@@ -159,6 +161,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=_number_list,
         metavar="F,F,...",
         help="decay factors to sweep (default: the world's; 0.5,0.8 in the default world)",
+    )
+    parser.add_argument(
+        "--failure-weight",
+        type=float,
+        metavar="E",
+        help="failure_weight of the history strategies and the sweep (default: the shipped one)",
+    )
+    parser.add_argument(
+        "--sweep-failure-weights",
+        type=_number_list,
+        metavar="F,F,...",
+        help="failure weights to sweep at the shipped history_weight and decay_factor (default: the world's)",
     )
     parser.add_argument(
         "--synthetic-share",
@@ -227,6 +241,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
             sweep_weights=args.sweep_weights or tuple(sorted({w for w, _ in base.sweep()})),
             sweep_decay_factors=args.sweep_decay_factors or tuple(sorted({f for _, f in base.sweep()})),
         )
+    if args.sweep_failure_weights is not None:
+        settings = replace(settings, sweep_failure_weights=args.sweep_failure_weights)
+    if args.failure_weight is not None:
+        settings = replace(settings, failure_weight=args.failure_weight)
     problems = settings.problems()
     if problems:
         raise CliError("; ".join(problems))
@@ -317,6 +335,8 @@ _COLUMNS = (
     ("new_task_quality", "new_task_quality", 1.0, 3),
     ("established_quality", "established_tasks", 1.0, 3),
     ("unmeasured", "unmeasured %", 100.0, 1),
+    ("outage_tries", "outage_tries %", 100.0, 2),
+    ("top_node_share", "top_node_share %", 100.0, 1),
 )
 
 
@@ -355,7 +375,7 @@ def render_single(result: SimulationResult) -> str:
         + "".join(f"{title:>{max(len(title) + 2, 12)}}" for _, title, _, _ in _COLUMNS)
         + f"{'requests/contender/period':>27}",
     ]
-    for name in STRATEGIES:
+    for name in strategies_for(world.shape):
         m = result.strategies[name]
         lines.append(
             f"{name:<20}"
@@ -373,13 +393,14 @@ def render_single(result: SimulationResult) -> str:
         + ("n/a (the oracle does not beat load_balance)" if gain is None else f"{gain:.3f}"),
         "",
         (
-            f"{'history_weight':>14}{'decay_factor':>14}{'served_quality':>16}{'min_share %':>13}"
-            f"{'new_task_quality':>18}"
+            f"{'history_weight':>14}{'decay_factor':>14}{'failure':>9}{'served_quality':>16}"
+            f"{'min_share %':>13}{'new_task_quality':>18}"
         ),
     ]
     for config, m in result.sweep:
         lines.append(
-            f"{config.history_weight:>14g}{config.decay_factor:>14g}{m.served_quality:>16.3f}"
+            f"{config.history_weight:>14g}{config.decay_factor:>14g}{config.failure_weight:>9g}"
+            f"{m.served_quality:>16.3f}"
             f"{m.min_share * 100:>13.2f}{m.new_task_quality:>18.3f}"
         )
     for config, split, same in result.synthetic:
@@ -416,7 +437,7 @@ def render_seeds(result: SeedsResult) -> str:
         "",
         header,
     ]
-    for name in STRATEGIES:
+    for name in strategies_for(first.world.shape):
         lines.append(
             f"{name:<38}"
             + "".join(
@@ -425,7 +446,7 @@ def render_seeds(result: SeedsResult) -> str:
             )
         )
     lines += ["", "paired differences (~: the interval includes 0)"]
-    for a, b in DIFFERENCES:
+    for a, b in differences_for(first.world.shape):
         lines.append(
             f"{a + ' - ' + b:<38}"
             + "".join(
@@ -442,24 +463,28 @@ def render_seeds(result: SeedsResult) -> str:
         "",
         (
             "sweep (history_similarity; minus defaults: paired difference from "
-            f"history_weight {first.defaults.history_weight:g}, decay_factor {first.defaults.decay_factor:g})"
+            f"history_weight {first.defaults.history_weight:g}, "
+            f"decay_factor {first.defaults.decay_factor:g}, failure_weight {first.defaults.failure_weight:g})"
         ),
         f"{'history_weight':>14}"
         + (f"{'in database':>12}" if scale != 1 else "")
-        + f"{'decay':>7}{'served_quality':>16}{'minus defaults':>17}{'min_share %':>14}"
-        f"{'new_task_1st_period':>21}{'new_task_quality':>18}{'unmeasured %':>14}",
+        + f"{'decay':>7}{'failure':>9}{'served_quality':>16}{'minus defaults':>17}{'min_share %':>14}"
+        f"{'new_task_1st_period':>21}{'new_task_quality':>18}{'unmeasured %':>14}"
+        f"{'outage_tries %':>15}{'minus defaults':>17}",
     ]
     for index, (config, _) in enumerate(first.sweep):
         lines.append(
             f"{config.history_weight:>14g}"
             + (f"{config.history_weight / scale:>12g}" if scale != 1 else "")
-            + f"{config.decay_factor:>7g}"
+            + f"{config.decay_factor:>7g}{config.failure_weight:>9g}"
             f"{_interval(result.sweep(index, 'served_quality'), 1, 3):>16}"
             f"{_interval(result.sweep_minus_defaults(index, 'served_quality'), 1, 3, signed=True):>17}"
             f"{_interval(result.sweep(index, 'min_share'), 100, 2):>14}"
             f"{_interval(result.sweep(index, 'new_task_first_period_quality'), 1, 3):>21}"
             f"{_interval(result.sweep(index, 'new_task_quality'), 1, 3):>18}"
             f"{_interval(result.sweep(index, 'unmeasured'), 100, 1):>14}"
+            f"{_interval(result.sweep(index, 'outage_tries'), 100, 2):>15}"
+            f"{_interval(result.sweep_minus_defaults(index, 'outage_tries'), 100, 2, signed=True):>17}"
         )
     if first.synthetic:
         lines += [

@@ -36,7 +36,13 @@ from contender_rank.models import (
 )
 
 # The ranking_config columns a DBA tunes; anything else passed to update_config is refused.
-SETTINGS: tuple[str, ...] = ("decay_interval", "decay_factor", "history_weight", "retention_epsilon")
+SETTINGS: tuple[str, ...] = (
+    "decay_interval",
+    "decay_factor",
+    "history_weight",
+    "failure_weight",
+    "retention_epsilon",
+)
 
 T = TypeVar("T")
 
@@ -118,12 +124,14 @@ def _explain(
     history_weight: float | None,
     decay_factor: float | None,
     decay_interval: timedelta | str | None,
+    failure_weight: float | None = None,
 ) -> _Call[list[ExplainedContender]]:
     check_types(
         task=(task, str, False),
         history_weight=(history_weight, (int, float), True),
         decay_factor=(decay_factor, (int, float), True),
         decay_interval=(decay_interval, (timedelta, str), True),
+        failure_weight=(failure_weight, (int, float), True),
     )
     _checked_as_of(as_of)
     params = {
@@ -132,6 +140,7 @@ def _explain(
         "history_weight": history_weight,
         "decay_factor": decay_factor,
         "decay_interval": decay_interval,
+        "failure_weight": failure_weight,
     }
     return _Call("explain_ranking", params, _all, ExplainedContender)
 
@@ -229,10 +238,11 @@ def explain_ranking(
     history_weight: float | None = None,
     decay_factor: float | None = None,
     decay_interval: timedelta | str | None = None,
+    failure_weight: float | None = None,
 ) -> list[ExplainedContender]:
     """Every contender of ``task``, eligible or not, with its place and why; with proposed settings also
     the place each would take under them. Changes nothing."""
-    return _run(conn, _explain(task, as_of, history_weight, decay_factor, decay_interval))
+    return _run(conn, _explain(task, as_of, history_weight, decay_factor, decay_interval, failure_weight))
 
 
 def record_requests(
@@ -287,9 +297,10 @@ def get_config(conn: psycopg.Connection[Any]) -> RankingConfig:
 
 
 def update_config(conn: psycopg.Connection[Any], **changes: timedelta | str | float) -> RankingConfig:
-    """Change some of ``decay_interval``, ``decay_factor``, ``history_weight``, ``retention_epsilon``;
-    returns the new row. The change applies to the very next ranking call. Unknown names raise
-    ``UnknownSettingError`` and out-of-range values ``InvalidValueError``; either way nothing changes."""
+    """Change some of ``decay_interval``, ``decay_factor``, ``history_weight``, ``failure_weight``,
+    ``retention_epsilon``; returns the new row. The change applies to the very next ranking call.
+    Unknown names raise ``UnknownSettingError`` and out-of-range values ``InvalidValueError``; either
+    way nothing changes."""
     return _run(conn, _update_config(changes))
 
 
@@ -311,9 +322,12 @@ async def explain_ranking_async(
     history_weight: float | None = None,
     decay_factor: float | None = None,
     decay_interval: timedelta | str | None = None,
+    failure_weight: float | None = None,
 ) -> list[ExplainedContender]:
     """``explain_ranking`` for an ``AsyncConnection``."""
-    return await _run_async(conn, _explain(task, as_of, history_weight, decay_factor, decay_interval))
+    return await _run_async(
+        conn, _explain(task, as_of, history_weight, decay_factor, decay_interval, failure_weight)
+    )
 
 
 async def record_requests_async(

@@ -221,6 +221,12 @@ def _add_as_of(parser: argparse.ArgumentParser, what: str) -> None:
 
 def _add_settings(parser: argparse.ArgumentParser, which: str) -> None:
     parser.add_argument("--history-weight", type=number, metavar="W", help=f"{which} weight, finite and >= 0")
+    parser.add_argument(
+        "--failure-weight",
+        type=number,
+        metavar="F",
+        help=f"{which} weight of this period's failed requests (429s and 500s), finite and >= 0",
+    )
     parser.add_argument("--decay-factor", type=number, metavar="F", help=f"{which} decay factor, 0 < F <= 1")
     parser.add_argument(
         "--decay-interval",
@@ -278,6 +284,7 @@ def config_json(config: RankingConfig) -> dict[str, Any]:
         "decay_interval_seconds": config.decay_interval.total_seconds(),
         "decay_factor": config.decay_factor,
         "history_weight": config.history_weight,
+        "failure_weight": config.failure_weight,
         "retention_epsilon": config.retention_epsilon,
         "updated_at": config.updated_at.isoformat(),
     }
@@ -645,7 +652,7 @@ def run_rank(args: argparse.Namespace) -> int:
 def _proposed(args: argparse.Namespace) -> dict[str, Any]:
     return {
         name: getattr(args, name)
-        for name in ("history_weight", "decay_factor", "decay_interval")
+        for name in ("history_weight", "decay_factor", "decay_interval", "failure_weight")
         if getattr(args, name) is not None
     }
 
@@ -786,6 +793,7 @@ def _print_config(config: RankingConfig, as_json: bool) -> None:
                 ["decay_interval", f"{shown['decay_interval']} ({shown['decay_interval_seconds']:g} s)"],
                 ["decay_factor", f"{config.decay_factor:g}"],
                 ["history_weight", f"{config.history_weight:g}"],
+                ["failure_weight", f"{config.failure_weight:g}"],
                 ["retention_epsilon", f"{config.retention_epsilon:g}"],
                 ["updated_at", shown["updated_at"]],
             ],
@@ -805,7 +813,7 @@ def run_config_set(args: argparse.Namespace) -> int:
     if not changes:
         raise CliError(
             "nothing to change: give at least one of --decay-interval, --decay-factor, "
-            "--history-weight, --retention-epsilon"
+            "--history-weight, --failure-weight, --retention-epsilon"
         )
     with connect(args) as conn:
         config = api.update_config(conn, **changes)

@@ -70,6 +70,7 @@ CHECK_CONSTRAINTS: dict[str, _Rule] = {
         "decay_factor", "a number greater than 0 and at most 1 (1 means no decay)"
     ),
     "history_weight_must_be_finite_and_not_negative": _Rule("history_weight", "a finite number >= 0"),
+    "failure_weight_must_be_finite_and_not_negative": _Rule("failure_weight", "a finite number >= 0"),
     "retention_epsilon_between_0_and_1": _Rule("retention_epsilon", "a number from 0 to 1 inclusive"),
     "ranking_config_has_exactly_one_row": _Rule("singleton", "true: ranking_config holds exactly one row"),
     "period_score_between_0_and_1": _Rule("period_score", "a number from 0 to 1 inclusive, or NULL"),

@@ -59,6 +59,7 @@ class RankingConfig:
     decay_interval: timedelta
     decay_factor: float
     history_weight: float
+    failure_weight: float
     retention_epsilon: float
     updated_at: datetime
 

@@ -191,7 +191,7 @@ SELECT * FROM public.rank_contenders(%(task)s::text, %(top_x)s::int, coalesce(%(
 -- name: explain_ranking
 SELECT * FROM public.explain_ranking(%(task)s::text, coalesce(%(as_of)s::timestamptz, now()),
                                      %(history_weight)s::float8, %(decay_factor)s::float8,
-                                     %(decay_interval)s::interval)
+                                     %(decay_interval)s::interval, %(failure_weight)s::float8)
 
 -- name: record_requests
 SELECT public.record_requests(%(contender_id)s::text, %(requests)s::int, %(consumed_capacity)s::float8,
@@ -239,7 +239,8 @@ SELECT EXISTS (SELECT FROM pg_catalog.pg_class c
                  AND c.relname = 'installation') AS installed
 
 -- name: get_config
-SELECT decay_interval, decay_factor, history_weight, retention_epsilon, updated_at FROM public.ranking_config
+SELECT decay_interval, decay_factor, history_weight, failure_weight, retention_epsilon, updated_at
+FROM public.ranking_config
 
 -- name: update_config
 -- a setting left NULL keeps its value (the API refuses an explicit None before it gets here)
@@ -247,8 +248,9 @@ UPDATE public.ranking_config
 SET decay_interval = coalesce(%(decay_interval)s::interval, decay_interval),
     decay_factor = coalesce(%(decay_factor)s::float8, decay_factor),
     history_weight = coalesce(%(history_weight)s::float8, history_weight),
+    failure_weight = coalesce(%(failure_weight)s::float8, failure_weight),
     retention_epsilon = coalesce(%(retention_epsilon)s::float8, retention_epsilon)
-RETURNING decay_interval, decay_factor, history_weight, retention_epsilon, updated_at
+RETURNING decay_interval, decay_factor, history_weight, failure_weight, retention_epsilon, updated_at
 
 -- name: set_similarity
 INSERT INTO public.task_similarity (from_task, to_task, similarity)

@@ -117,10 +117,12 @@ def world_of(conn: psycopg.Connection) -> World:
                 capacity=r["capacity"],
                 consumed_capacity=r["consumed_capacity"],
                 total_requests_made=r["total_requests_made"],
+                requests_429=r["requests_429"],
+                requests_500=r["requests_500"],
             )
             for r in cur.execute(
                 "SELECT contender_id, node_hotkey, node_id, netuid, task, capacity,"
-                " consumed_capacity, total_requests_made FROM contenders"
+                " consumed_capacity, total_requests_made, requests_429, requests_500 FROM contenders"
             )
         )
         # a row without a finite expired_at is in no interval: the model never sees it
@@ -143,7 +145,7 @@ def world_of(conn: psycopg.Connection) -> World:
             for r in cur.execute("SELECT from_task, to_task, similarity FROM task_similarity")
         }
         config = cur.execute(
-            "SELECT decay_interval, decay_factor, history_weight FROM ranking_config"
+            "SELECT decay_interval, decay_factor, history_weight, failure_weight FROM ranking_config"
         ).fetchone()
     assert config is not None
     length = config["decay_interval"]
@@ -156,6 +158,7 @@ def world_of(conn: psycopg.Connection) -> World:
             decay_interval=(length.days * 86_400 + length.seconds) * 1_000_000 + length.microseconds,
             decay_factor=config["decay_factor"],
             history_weight=config["history_weight"],
+            failure_weight=config["failure_weight"],
         ),
     )
 

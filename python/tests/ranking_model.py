@@ -42,6 +42,8 @@ class Contender:
     capacity: float
     consumed_capacity: float
     total_requests_made: int
+    requests_429: int = 0  # this period's failures: each counts failure_weight extra requests
+    requests_500: int = 0
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Config:
     decay_interval: int  # microseconds
     decay_factor: float
     history_weight: float
+    failure_weight: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,7 @@ def rank(world: World, task: str, as_of: int) -> list[Ranked]:
     """Every eligible contender of ``task``, best first (no top_x cut)."""
     handshaken = {(node.hotkey, node.netuid) for node in world.nodes if node.handshaken}
     weight = decimal.Decimal(world.config.history_weight)
+    failure_weight = decimal.Decimal(world.config.failure_weight)
     ranked: list[Ranked] = []
     for contender in world.contenders:
         if contender.task != task or not contender.capacity > 0:
@@ -144,8 +148,17 @@ def rank(world: World, task: str, as_of: int) -> list[Ranked]:
                 own_metric=own,
                 similar_metric=similar,
                 global_metric=global_metric,
+                # rank_value = requests + f * failures - w * global; a negative counter (possible in
+                # nineteen's unchecked tables) counts no failure
                 rank_value=_MATH.subtract(
-                    decimal.Decimal(contender.total_requests_made), _MATH.multiply(weight, global_metric)
+                    _MATH.add(
+                        decimal.Decimal(contender.total_requests_made),
+                        _MATH.multiply(
+                            failure_weight,
+                            decimal.Decimal(max(contender.requests_429, 0) + max(contender.requests_500, 0)),
+                        ),
+                    ),
+                    _MATH.multiply(weight, global_metric),
                 ),
                 capacity_left=contender.consumed_capacity < contender.capacity,
             )

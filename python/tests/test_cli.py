@@ -157,6 +157,7 @@ def test_config_show(capsys: pytest.CaptureFixture[str], conn: psycopg.Connectio
         "decay_interval_seconds": config.decay_interval.total_seconds(),
         "decay_factor": config.decay_factor,
         "history_weight": config.history_weight,
+        "failure_weight": config.failure_weight,
         "retention_epsilon": config.retention_epsilon,
         "updated_at": config.updated_at.isoformat(),
     }
@@ -164,6 +165,7 @@ def test_config_show(capsys: pytest.CaptureFixture[str], conn: psycopg.Connectio
     rows = {line.split()[0]: line.split()[1:] for line in result.stdout.strip().splitlines()[2:]}
     assert rows["decay_interval"] == ["1", "hour", "(3600", "s)"]
     assert rows["decay_factor"] == ["0.5"] and rows["history_weight"] == ["50"]
+    assert rows["failure_weight"] == [f"{config.failure_weight:g}"]
 
 
 def test_config_set_changes_only_what_is_given(
@@ -179,14 +181,17 @@ def test_config_set_changes_only_what_is_given(
         "12.5",
         "--decay-interval",
         "90 minutes",
+        "--failure-weight",
+        "3",
         "--json",
     )
     assert result.returncode == 0
     config = get_config(conn)
-    assert (config.history_weight, config.decay_interval, config.decay_factor) == (
+    assert (config.history_weight, config.decay_interval, config.decay_factor, config.failure_weight) == (
         12.5,
         timedelta(minutes=90),
         0.5,
+        3.0,
     )
     assert json.loads(result.stdout)["decay_interval"] == "1 hour 30 minutes"
 
@@ -200,12 +205,18 @@ def test_config_set_rejects_bad_values_and_changes_nothing(
         (["--decay-factor", "1.01"], ["decay_factor = 1.01", "at most 1"]),
         (["--history-weight", "-3"], ["history_weight = -3.0", "finite number >= 0"]),
         (["--history-weight", "inf"], ["history_weight = inf", "finite"]),
+        (["--failure-weight", "-1"], ["failure_weight = -1.0", "finite number >= 0"]),
+        (["--failure-weight", "nan"], ["failure_weight = nan", "finite"]),
         (["--decay-interval", "0 s"], ["decay_interval", "longer than zero"]),
         (["--decay-interval", "every now and then"], ["decay_interval", "e.g. '1 hour'"]),
         (["--decay-factor", "half"], ["--decay-factor", "must be a number"]),
         # one bad value rejects the whole change
         (["--history-weight", "7", "--decay-factor", "2"], ["decay_factor = 2.0"]),
-        ([], ["nothing to change", "--decay-interval", "--decay-factor", "--history-weight"]),
+        (
+            [],
+            ["nothing to change", "--decay-interval", "--decay-factor", "--history-weight"]
+            + ["--failure-weight"],
+        ),
     ]
     for args, words in cases:
         assert_one_line_error(cli(capsys, "--dsn", dsn, "config", "set", *args), *words)
@@ -424,6 +435,23 @@ def test_status_and_explain(
     ]
     result = cli(capsys, "--dsn", dsn, "explain", NEW_TASK, "--as-of", as_of, "--history-weight", "0")
     assert "proposed_place" in result.stdout and "nothing changed" in result.stdout
+
+    # a proposed failure_weight: the contender that failed this period would move back
+    failing = ranked[0].contender_id
+    conn.execute("UPDATE contenders SET requests_500 = 1000 WHERE contender_id = %s", (failing,))
+    conn.execute("UPDATE ranking_config SET failure_weight = 0")
+    before = get_config(conn)
+    result = cli(
+        capsys, "--dsn", dsn, "explain", NEW_TASK, "--as-of", as_of, "--failure-weight", "1", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["proposed"] == {"failure_weight": 1.0}
+    rows = {row["contender_id"]: row for row in document["contenders"]}
+    assert rows[failing]["proposed_rank_value"] == pytest.approx(rows[failing]["rank_value"] + 1000)
+    placed = [row["proposed_place"] for row in document["contenders"] if row["proposed_place"]]
+    assert rows[failing]["proposed_place"] == max(placed)
+    assert get_config(conn) == before
 
 
 def test_close_period_retried_in_the_same_interval_says_so(

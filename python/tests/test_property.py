@@ -100,6 +100,10 @@ def configs(decay_interval: int | None = None) -> st.SearchStrategy[Config]:
             st.sampled_from((0.0, 1.0, 50.0)),
             st.floats(min_value=0.0, max_value=1000.0, allow_subnormal=False),
         ),
+        failure_weight=st.one_of(
+            st.sampled_from((0.0, 1.0, 2.0)),
+            st.floats(min_value=0.0, max_value=100.0, allow_subnormal=False),
+        ),
     )
 
 
@@ -125,6 +129,8 @@ def contender_for(
         capacity=capacity,
         consumed_capacity=draw(st.sampled_from((0.0, 0.0, 0.25, 1.0, capacity, capacity + 0.5))),
         total_requests_made=draw(st.integers(0, 30)),
+        requests_429=draw(st.sampled_from((0, 0, 1, 3))),
+        requests_500=draw(st.sampled_from((0, 0, 2, 5))),
     )
 
 
@@ -283,16 +289,16 @@ INSERT_NODES = {
 }
 INSERT_CONTENDERS = {
     "standalone": "INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, capacity,"
-    " consumed_capacity, total_requests_made)"
+    " consumed_capacity, total_requests_made, requests_429, requests_500)"
     " SELECT * FROM unnest(%(ids)s::text[], %(hotkeys)s::text[], %(node_ids)s::int[],"
     " %(netuids)s::int[], %(tasks)s::text[], %(capacities)s::float8[], %(consumed)s::float8[],"
-    " %(totals)s::int[])",
+    " %(totals)s::int[], %(r429)s::int[], %(r500)s::int[])",
     "adopted": "INSERT INTO contenders (contender_id, node_hotkey, node_id, netuid, task, capacity,"
     " consumed_capacity,"
-    " total_requests_made, validator_hotkey, raw_capacity, capacity_to_score)"
+    " total_requests_made, requests_429, requests_500, validator_hotkey, raw_capacity, capacity_to_score)"
     " SELECT *, 'validator', 100, 100 FROM unnest(%(ids)s::text[], %(hotkeys)s::text[], %(node_ids)s::int[],"
     " %(netuids)s::int[], %(tasks)s::text[], %(capacities)s::float8[], %(consumed)s::float8[],"
-    " %(totals)s::int[])",
+    " %(totals)s::int[], %(r429)s::int[], %(r500)s::int[])",
 }
 INSERT_HISTORY = {
     "standalone": "INSERT INTO contenders_history (contender_id, node_hotkey, netuid, task,"
@@ -313,11 +319,12 @@ INSERT_HISTORY = {
 def set_config(conn: psycopg.Connection, config: Config) -> None:
     conn.execute(
         "UPDATE ranking_config SET decay_interval = %(decay_interval)s, decay_factor = %(decay_factor)s,"
-        " history_weight = %(history_weight)s",
+        " history_weight = %(history_weight)s, failure_weight = %(failure_weight)s",
         {
             "decay_interval": timedelta(microseconds=config.decay_interval),
             "decay_factor": config.decay_factor,
             "history_weight": config.history_weight,
+            "failure_weight": config.failure_weight,
         },
     )
 
@@ -336,6 +343,8 @@ def apply(conn: psycopg.Connection, operation: Operation) -> None:
                     "capacities": [r.capacity for r in rows],
                     "consumed": [r.consumed_capacity for r in rows],
                     "totals": [r.total_requests_made for r in rows],
+                    "r429": [r.requests_429 for r in rows],
+                    "r500": [r.requests_500 for r in rows],
                 },
             )
         case DeleteContenders(contender_ids):

@@ -29,7 +29,14 @@ from contender_rank_lab.simulation import (
     run_simulation,
 )
 from contender_rank_lab.simulation.routers import SqlRouter, Try
-from contender_rank_lab.simulation.runner import DIFFERENCES, EPOCH, MEASURES, STRATEGIES
+from contender_rank_lab.simulation.runner import (
+    DIFFERENCES,
+    EPOCH,
+    MEASURES,
+    NINETEEN_DIFFERENCES,
+    NINETEEN_STRATEGIES,
+    STRATEGIES,
+)
 from contender_rank_lab.simulation.stats import paired, summarise, t_quantile
 
 TINY = Settings(nodes=6, periods=6, queries=4, sweep_weights=(0, 50), sweep_decay_factors=(0.5,), jobs=4)
@@ -166,16 +173,32 @@ def test_cli_prints_json_and_writes_both_plots(tmp_path: Path, capsys: pytest.Ca
     periods, sweep = tmp_path / "periods.png", tmp_path / "sweep.png"
     tiny = ["--nodes", "6", "--queries", "4", "--seed", "5", "--jobs", "4", "--seeds", "2"]
     status = main(
-        ["simulate", "--world", "nineteen", "--quick", *tiny, "--json"]
+        ["simulate", "--world", "nineteen", "--quick", *tiny, "--sweep-failure-weights", "0", "--json"]
         + ["--plot", str(periods), "--sweep-plot", str(sweep)]
     )
     assert status == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["world"]["nodes"] == 6 and printed["world"]["seed"] == 5
-    assert printed["world"]["shape"] == "nineteen" and printed["world"]["weight_scale"] == 50
-    assert set(printed["strategies"]) == set(STRATEGIES)
-    assert [entry["organic_weight"] for entry in printed["seeds"]["synthetic"]] == [50, 2500]
-    assert all(entry["synthetic_weight"] == 0 for entry in printed["synthetic"])
+    assert printed["world"]["shape"] == "nineteen" and printed["world"]["weight_scale"] == 10
+    assert set(printed["strategies"]) == set(NINETEEN_STRATEGIES)
+    seeds = printed["seeds"]
+    assert list(seeds["strategies"]) == list(NINETEEN_STRATEGIES)
+    # the shipped weights, then the same without the failure signal
+    assert [(p["history_weight"], p["failure_weight"]) for p in seeds["sweep"]] == [
+        (50, printed["world"]["defaults"]["failure_weight"]),
+        (50, 0),
+    ]
+    assert list(seeds["differences"]) == [f"{a}-{b}" for a, b in NINETEEN_DIFFERENCES]
+    for key in (
+        "history_similarity-nineteen_organic",
+        "history_similarity-nineteen_organic_fixed",
+        "nineteen_organic-load_balance",
+    ):
+        for measure in ("served_quality", "mean_tries", "outage_tries", "top_node_share", "unmeasured"):
+            summary = seeds["differences"][key][measure]
+            assert (
+                len(summary["per_seed"]) == 2 and summary["ci95"][0] <= summary["mean"] <= summary["ci95"][1]
+            )
     for image in (periods, sweep):
         assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -191,6 +214,8 @@ def test_cli_prints_json_and_writes_both_plots(tmp_path: Path, capsys: pytest.Ca
         (["--seeds", "0"], "seeds must be at least 1"),
         (["--synthetic-share", "1"], "synthetic share must be at least 0 and below 1"),
         (["--weight-scale", "0"], "weight scale must be greater than 0"),
+        (["--failure-weight", "-1"], "failure weights must be finite numbers >= 0"),
+        (["--sweep-failure-weights", "1,inf"], "failure weights must be finite numbers >= 0"),
     ],
 )
 def test_cli_rejects_bad_settings_before_doing_anything(
@@ -253,10 +278,11 @@ def test_multi_seed_summary_is_the_paired_t_interval_of_its_single_seed_runs(
 
     # the sweep is summarised the same way, against the defaults' run of the same seed
     (at_zero,) = [p for p in document["sweep"] if p["history_weight"] == 0]
-    lb_minus_defaults = document["differences"]["history_similarity-load_balance"]["served_quality"]
-    assert at_zero["minus_defaults"]["served_quality"]["mean"] == pytest.approx(
-        -lb_minus_defaults["mean"], abs=1e-6
-    )
+    defaults = document["strategies"]["history_similarity"]["served_quality"]["per_seed"]
+    at_zero_values = at_zero["served_quality"]["per_seed"]
+    assert at_zero["minus_defaults"]["served_quality"]["per_seed"] == [
+        pytest.approx(a - b, abs=2e-6) for a, b in zip(at_zero_values, defaults, strict=True)
+    ]
 
 
 def test_cli_json_keeps_the_single_seed_keys_and_adds_the_seeds_block(
@@ -366,3 +392,66 @@ def test_synthetic_queries_are_ranked_with_their_own_weight(conn: psycopg.Connec
     assert conn.execute(weight).fetchone() == (5,)
     # a round is what ranking its tasks one by one gives
     assert [router.rank(task, EPOCH) for task in tasks] == organic
+
+
+# -- outages and concentration ----------------------------------------------------------------------
+
+
+def test_outages_are_drawn_per_node_and_period_in_the_nineteen_world_only() -> None:
+    world = build_world(seed=3, nodes=40, periods=6, queries=20, shape=NINETEEN)
+    assert world.outages == build_world(seed=3, nodes=40, periods=6, queries=20, shape=NINETEEN).outages
+    assert world.outages, "5 % of 240 node-periods"
+    for period, node, start, end in world.outages:
+        assert 0 <= period < 6 and 0 <= node < 40
+        assert 0 <= start < end <= 20
+        assert end - start <= round(20 * 0.5)
+    assert not build_world(seed=3, nodes=40, periods=6, queries=20).outages
+
+
+class _FixedRouter:
+    """Always the same contenders, in the same order, so what play() measures is known; it keeps
+    every try with the period and round it was made in."""
+
+    def __init__(self, order: list[str]):
+        self.order = order
+        self.period = self.round = 0
+        self.tries: list[tuple[int, int, Try]] = []
+
+    def add_tasks(self, tasks: object) -> None:
+        pass
+
+    def rank_round(self, tasks: list[str], as_of: object, synthetic: bool = False) -> list[list[str]]:
+        self.round += 1
+        return [[f"{hotkey}-{task}" for hotkey in self.order] for task in tasks]
+
+    def record(self, tries: list[Try], synthetic: bool = False) -> None:
+        self.tries += [(self.period, self.round - 1, attempt) for attempt in tries]
+
+    def close(self, as_of: object) -> None:
+        self.period += 1
+        self.round = 0
+
+
+def test_outage_tries_count_organic_tries_on_dark_nodes_and_every_such_try_fails() -> None:
+    from contender_rank_lab.simulation.runner import play
+
+    world = build_world(seed=4, nodes=6, periods=6, queries=10, shape=replace(NINETEEN, outage=0.5))
+    router = _FixedRouter(["sim-node-000"])  # one contender per query: one try each
+    measures = play(world, router, timedelta(hours=1))  # type: ignore[arg-type]
+
+    organic = [r for r in range(world.queries) if not world.is_synthetic(r)]
+    spans = {period: (start, end) for period, node, start, end in world.outages if node == 0}
+    dark = sum(
+        len(world.tasks_in(period)) * sum(1 for r in organic if start <= r < end)
+        for period, (start, end) in spans.items()
+    )
+    every = sum(len(world.tasks_in(period)) * len(organic) for period in range(world.periods))
+    assert dark > 0
+    assert measures.outage_tries == pytest.approx(dark / every)
+    in_the_dark = [
+        t for period, r, t in router.tries if period in spans and spans[period][0] <= r < spans[period][1]
+    ]
+    assert in_the_dark and not any(t.succeeded or t.quality or t.metric for t in in_the_dark)
+    assert any(t.succeeded and 0 < t.quality <= 1 and t.metric > 0 for _, _, t in router.tries)
+    # every query went to the one node: it got all of every task's organic requests
+    assert measures.top_node_share == 1.0

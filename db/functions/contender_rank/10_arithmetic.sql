@@ -105,7 +105,8 @@ END;
 COMMENT ON FUNCTION contender_rank.scaled(float8, float8) IS
     'amount * factor; 0 where the product would underflow float8.';
 
--- rank_value = requests made - w * global_metric: an extreme (but valid) history_weight gives
+-- rank_value = load - w * global_metric, the load being requests_load (the requests made, failures
+-- counted extra): an extreme (but valid) history_weight gives
 -- -Infinity or no change instead of an overflow or underflow error.
 CREATE OR REPLACE FUNCTION contender_rank.rank_value(requests_made float8, history_weight float8, global_metric float8)
 RETURNS float8
@@ -127,6 +128,28 @@ END;
 
 COMMENT ON FUNCTION contender_rank.rank_value(float8, float8, float8) IS
     'requests_made - history_weight * global_metric: lower ranks first.';
+
+-- The load term of rank_value: the requests made this period, each failed one (a 429 or a 500 of
+-- this period) counted failure_weight times more, so a miner that fails now drops at once and comes
+-- back as the others catch up. failure_weight 0, or no failure, gives requests_made exactly. The
+-- counters are added as float8 (their int sum can overflow); a negative counter, possible in
+-- nineteen's unchecked tables, counts no failure; a product beyond float8 is Infinity, not an error.
+CREATE OR REPLACE FUNCTION contender_rank.requests_load(
+    requests_made int, requests_429 int, requests_500 int, failure_weight float8)
+RETURNS float8
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE
+    WHEN requests_made IS NULL OR requests_429 IS NULL OR requests_500 IS NULL OR failure_weight IS NULL
+        THEN NULL::float8
+    WHEN failure_weight = 0 OR (requests_429 <= 0 AND requests_500 <= 0) THEN requests_made::float8
+    WHEN ln(failure_weight) + ln(greatest(requests_429, 0)::float8 + greatest(requests_500, 0)) > 700
+        THEN 'Infinity'::float8
+    ELSE requests_made + failure_weight * (greatest(requests_429, 0)::float8 + greatest(requests_500, 0))
+END;
+
+COMMENT ON FUNCTION contender_rank.requests_load(int, int, int, float8) IS
+    'requests_made + failure_weight * (requests_429 + requests_500): the load term of rank_value; requests_made '
+    'when failure_weight is 0 or nothing failed.';
 
 -- ---------------------------------------------------------------- period score
 -- Nineteen's period score: the share of good requests, discounted for 429s and 500s in proportion

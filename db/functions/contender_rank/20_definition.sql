@@ -94,10 +94,12 @@ COMMENT ON FUNCTION contender_rank.similar_metrics_window(text[], timestamptz, i
 -- settings (NULL: ranking_config's).
 CREATE OR REPLACE FUNCTION contender_rank.task_contenders_window(
     task text, as_of timestamptz,
-    decay_interval interval DEFAULT NULL, decay_factor float8 DEFAULT NULL, history_weight float8 DEFAULT NULL)
+    decay_interval interval DEFAULT NULL, decay_factor float8 DEFAULT NULL, history_weight float8 DEFAULT NULL,
+    failure_weight float8 DEFAULT NULL)
 RETURNS TABLE (contender_id text, node_hotkey text, node_id int, total_requests_made int, capacity float8,
                capacity_left boolean, node_found boolean, handshaken boolean,
-               own_metric float8, similar_metric float8, history_weight float8)
+               own_metric float8, similar_metric float8, history_weight float8,
+               requests_429 int, requests_500 int, failure_weight float8)
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog
 SET jit = off
@@ -105,19 +107,21 @@ AS $$
     WITH settings AS (
         SELECT coalesce(task_contenders_window.decay_interval, rc.decay_interval) AS decay_interval,
                coalesce(task_contenders_window.decay_factor, rc.decay_factor) AS decay_factor,
-               coalesce(task_contenders_window.history_weight, rc.history_weight) AS history_weight
+               coalesce(task_contenders_window.history_weight, rc.history_weight) AS history_weight,
+               coalesce(task_contenders_window.failure_weight, rc.failure_weight) AS failure_weight
         FROM public.ranking_config rc
     ),
     contenders AS (
         SELECT c.contender_id, c.node_hotkey, c.node_id, c.netuid, c.total_requests_made, c.capacity,
-               c.consumed_capacity
+               c.consumed_capacity, c.requests_429, c.requests_500
         FROM public.contenders c
         WHERE c.task = task_contenders_window.task
     ),
     ids AS (SELECT array_agg(c.contender_id) AS ids FROM contenders c)
     SELECT c.contender_id, c.node_hotkey, c.node_id, c.total_requests_made, c.capacity,
            c.consumed_capacity < c.capacity, n.hotkey IS NOT NULL, n.symmetric_key_uuid IS NOT NULL,
-           coalesce(own.own_metric, 0), coalesce(borrowed.similar_metric, 0), settings.history_weight
+           coalesce(own.own_metric, 0), coalesce(borrowed.similar_metric, 0), settings.history_weight,
+           c.requests_429, c.requests_500, settings.failure_weight
     FROM contenders c
     CROSS JOIN settings
     CROSS JOIN ids
@@ -130,13 +134,15 @@ AS $$
            ON borrowed.contender_id = c.contender_id;
 $$;
 
-COMMENT ON FUNCTION contender_rank.task_contenders_window(text, timestamptz, interval, float8, float8) IS
+COMMENT ON FUNCTION contender_rank.task_contenders_window(text, timestamptz, interval, float8, float8, float8) IS
     'Every contender of task with what decides its place, from history alone under the given settings (NULL: '
-    'ranking_config''s): capacity, node found and handshaken, own and similar metric, history_weight.';
+    'ranking_config''s): capacity, node found and handshaken, own and similar metric, history_weight, this '
+    'period''s failures and failure_weight.';
 
 CREATE OR REPLACE FUNCTION contender_rank.rank_contenders_window(
     task text, top_x int DEFAULT 5, as_of timestamptz DEFAULT now(),
-    decay_interval interval DEFAULT NULL, decay_factor float8 DEFAULT NULL, history_weight float8 DEFAULT NULL)
+    decay_interval interval DEFAULT NULL, decay_factor float8 DEFAULT NULL, history_weight float8 DEFAULT NULL,
+    failure_weight float8 DEFAULT NULL)
 RETURNS SETOF public.ranked_contender
 -- runs as its owner: on an adopted database the tables it reads are nineteen's, on which nobody is
 -- granted anything by contender_rank; ranking_admin may run it for audits
@@ -148,26 +154,32 @@ BEGIN
     PERFORM contender_rank.check_ranking_arguments(rank_contenders_window.task, rank_contenders_window.top_x,
                                                    rank_contenders_window.as_of);
     PERFORM contender_rank.check_settings(rank_contenders_window.decay_interval, rank_contenders_window.decay_factor,
-                                          rank_contenders_window.history_weight);
+                                          rank_contenders_window.history_weight,
+                                          rank_contenders_window.failure_weight);
     RETURN QUERY
     SELECT w.contender_id, w.node_hotkey, w.node_id, rank_contenders_window.task, w.total_requests_made,
            w.own_metric, w.similar_metric, w.own_metric + w.similar_metric,
-           contender_rank.rank_value(w.total_requests_made, w.history_weight, w.own_metric + w.similar_metric),
+           contender_rank.rank_value(
+               contender_rank.requests_load(w.total_requests_made, w.requests_429, w.requests_500, w.failure_weight),
+               w.history_weight, w.own_metric + w.similar_metric),
            w.capacity_left
     FROM contender_rank.task_contenders_window(rank_contenders_window.task, rank_contenders_window.as_of,
                                                rank_contenders_window.decay_interval,
                                                rank_contenders_window.decay_factor,
-                                               rank_contenders_window.history_weight) w
+                                               rank_contenders_window.history_weight,
+                                               rank_contenders_window.failure_weight) w
     WHERE w.capacity > 0
       AND w.handshaken
     ORDER BY w.capacity_left DESC,
-             contender_rank.rank_value(w.total_requests_made, w.history_weight, w.own_metric + w.similar_metric),
+             contender_rank.rank_value(
+                 contender_rank.requests_load(w.total_requests_made, w.requests_429, w.requests_500, w.failure_weight),
+                 w.history_weight, w.own_metric + w.similar_metric),
              w.contender_id COLLATE "C"
     LIMIT rank_contenders_window.top_x;
 END;
 $$;
 
-COMMENT ON FUNCTION contender_rank.rank_contenders_window(text, int, timestamptz, interval, float8, float8) IS
+COMMENT ON FUNCTION contender_rank.rank_contenders_window(text, int, timestamptz, interval, float8, float8, float8) IS
     'The ranking of rank_contenders computed from history alone (same rules and columns), under ranking_config or '
     'the given settings. Cost grows with history: for tests, audits and previews, not for the request path.';
 

@@ -30,7 +30,8 @@ COMMENT ON FUNCTION contender_rank.check_ranking_arguments(text, int, timestampt
 
 -- The rules of ranking_config's CHECK constraints, for settings that are proposed rather than
 -- stored (a preview); NULL means "as configured" and is always allowed.
-CREATE OR REPLACE FUNCTION contender_rank.check_settings(decay_interval interval, decay_factor float8, history_weight float8)
+CREATE OR REPLACE FUNCTION contender_rank.check_settings(decay_interval interval, decay_factor float8, history_weight float8,
+                                                        failure_weight float8 DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -49,10 +50,15 @@ BEGIN
         RAISE EXCEPTION 'history_weight must be a finite number >= 0, got %', check_settings.history_weight
             USING ERRCODE = 'invalid_parameter_value', COLUMN = 'history_weight', HINT = '0 is pure load balancing.';
     END IF;
+    IF check_settings.failure_weight IS NOT NULL
+       AND NOT (check_settings.failure_weight >= 0 AND check_settings.failure_weight < 'Infinity'::float8) THEN
+        RAISE EXCEPTION 'failure_weight must be a finite number >= 0, got %', check_settings.failure_weight
+            USING ERRCODE = 'invalid_parameter_value', COLUMN = 'failure_weight', HINT = '0 ignores failures.';
+    END IF;
 END;
 $$;
 
-COMMENT ON FUNCTION contender_rank.check_settings(interval, float8, float8) IS
+COMMENT ON FUNCTION contender_rank.check_settings(interval, float8, float8, float8) IS
     'Raises a clear error for proposed settings that ranking_config''s CHECK constraints would refuse; NULL passes.';
 
 CREATE OR REPLACE FUNCTION contender_rank.layout()

@@ -16,17 +16,19 @@
 CREATE OR REPLACE FUNCTION contender_rank.task_contenders(task text, as_of timestamptz)
 RETURNS TABLE (contender_id text, node_hotkey text, node_id int, total_requests_made int, capacity float8,
                capacity_left boolean, node_found boolean, handshaken boolean,
-               own_metric float8, similar_metric float8, history_weight float8)
+               own_metric float8, similar_metric float8, history_weight float8,
+               requests_429 int, requests_500 int, failure_weight float8)
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
     -- a subquery of its own (OFFSET 0): the metrics leave it as plain columns, so that rank_value()
     -- over them is inlined (the planner will not inline it over an expression it uses more than
     -- once); its config CTE stays inside, so that the query around it can be flattened
     SELECT x.contender_id, x.node_hotkey, x.node_id, x.total_requests_made, x.capacity, x.capacity_left,
-           x.node_found, x.handshaken, x.own_metric, x.similar_metric, x.history_weight
+           x.node_found, x.handshaken, x.own_metric, x.similar_metric, x.history_weight,
+           x.requests_429, x.requests_500, x.failure_weight
     FROM (
         WITH config AS MATERIALIZED (
-            SELECT rc.decay_interval, rc.decay_factor, rc.history_weight,
+            SELECT rc.decay_interval, rc.decay_factor, rc.history_weight, rc.failure_weight,
                    contender_rank.interval_index(task_contenders.as_of, rc.decay_interval) AS as_of_k
             FROM public.ranking_config rc
         )
@@ -50,7 +52,8 @@ AS $$
                                                                             config.decay_interval, config.decay_factor) w), 0)
                    ELSE contender_rank.decayed(s.similar_metric, config.decay_factor, config.as_of_k - s.similar_interval)
                END AS similar_metric,
-               config.history_weight
+               config.history_weight,
+               c.requests_429, c.requests_500, config.failure_weight
         FROM config
         CROSS JOIN public.contenders c
         LEFT JOIN public.nodes n ON n.hotkey = c.node_hotkey AND n.netuid = c.netuid
@@ -66,7 +69,8 @@ $$;
 
 COMMENT ON FUNCTION contender_rank.task_contenders(text, timestamptz) IS
     'Every contender of task with what decides its place, from the settled derived state: capacity, node found '
-    'and handshaken, own and similar metric valued at as_of, history_weight.';
+    'and handshaken, own and similar metric valued at as_of, history_weight, this period''s failures and '
+    'failure_weight.';
 
 -- rank_contenders' order over task_contenders: eligible contenders (capacity > 0, node handshaken),
 -- capacity left first, then rank_value, then contender_id; at most top_x. Inlined into
@@ -77,14 +81,18 @@ LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
     SELECT m.contender_id, m.node_hotkey, m.node_id, rank_task.task, m.total_requests_made,
            m.own_metric, m.similar_metric, m.own_metric + m.similar_metric,
-           contender_rank.rank_value(m.total_requests_made, m.history_weight, m.own_metric + m.similar_metric),
+           contender_rank.rank_value(
+               contender_rank.requests_load(m.total_requests_made, m.requests_429, m.requests_500, m.failure_weight),
+               m.history_weight, m.own_metric + m.similar_metric),
            m.capacity_left
     FROM contender_rank.task_contenders(rank_task.task, rank_task.as_of) m
     WHERE m.capacity > 0
       AND m.handshaken
     -- fail open: exhausted contenders still come back, after every one with capacity left
     ORDER BY m.capacity_left DESC,
-             contender_rank.rank_value(m.total_requests_made, m.history_weight, m.own_metric + m.similar_metric),
+             contender_rank.rank_value(
+                 contender_rank.requests_load(m.total_requests_made, m.requests_429, m.requests_500, m.failure_weight),
+                 m.history_weight, m.own_metric + m.similar_metric),
              m.contender_id COLLATE "C"
     LIMIT rank_task.top_x;
 END;

@@ -4,16 +4,19 @@
 -- history nor the state. String bodies without settings: the planner inlines them, and they name the
 -- validator's tables without binding to their columns.
 
--- Every contender of task as task_contenders() gives it, with its metrics 0.
+-- Every contender of task as task_contenders() gives it, with its metrics 0 and failure_weight 0
+-- (the failure signal is contender_rank's too: load balancing ignores failures).
 CREATE OR REPLACE FUNCTION contender_rank.task_contenders_balanced(task text)
 RETURNS TABLE (contender_id text, node_hotkey text, node_id int, total_requests_made int, capacity float8,
                capacity_left boolean, node_found boolean, handshaken boolean,
-               own_metric float8, similar_metric float8, history_weight float8)
+               own_metric float8, similar_metric float8, history_weight float8,
+               requests_429 int, requests_500 int, failure_weight float8)
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
     SELECT c.contender_id::text, c.node_hotkey::text, c.node_id::int, c.total_requests_made::int,
            c.capacity::float8, c.consumed_capacity < c.capacity, n.hotkey IS NOT NULL,
-           n.symmetric_key_uuid IS NOT NULL, 0::float8, 0::float8, rc.history_weight
+           n.symmetric_key_uuid IS NOT NULL, 0::float8, 0::float8, rc.history_weight,
+           c.requests_429::int, c.requests_500::int, 0::float8
     FROM public.ranking_config rc
     CROSS JOIN public.contenders c
     LEFT JOIN public.nodes n ON n.hotkey = c.node_hotkey AND n.netuid = c.netuid

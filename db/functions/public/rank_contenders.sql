@@ -41,7 +41,8 @@ $$;
 
 COMMENT ON FUNCTION public.rank_contenders(text, int, timestamptz) IS
     'Eligible contenders of task (capacity > 0, node handshaken), best first, at most top_x: capacity left first, '
-    'then rank_value = total_requests_made - history_weight * (own_metric + similar_metric) ascending, then '
-    'contender_id. Reads the derived state, not history; STABLE, so a hot standby can serve it. While the state '
-    'is untrusted (contender_rank.untrusted_reason()), load-balancing order with metrics 0.';
+    'then rank_value = total_requests_made + failure_weight * (requests_429 + requests_500) '
+    '- history_weight * (own_metric + similar_metric) ascending, then contender_id. Reads the derived state, not '
+    'history; STABLE, so a hot standby can serve it. While the state is untrusted '
+    '(contender_rank.untrusted_reason()), load-balancing order with metrics 0.';
 REVOKE ALL ON FUNCTION public.rank_contenders(text, int, timestamptz) FROM PUBLIC;

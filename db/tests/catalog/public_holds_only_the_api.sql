@@ -9,7 +9,7 @@ SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p
                   AND NOT EXISTS (SELECT FROM pg_depend d
                                   WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')$$,
               ARRAY['close_period(timestamp with time zone)',
-                    'explain_ranking(text,timestamp with time zone,double precision,double precision,interval)',
+                    'explain_ranking(text,timestamp with time zone,double precision,double precision,interval,double precision)',
                     'prune_history(timestamp with time zone)',
                     'rank_contenders(text,integer,timestamp with time zone)',
                     'ranking_status()',

@@ -12,7 +12,7 @@ WHERE p.pronamespace IN ('contender_rank'::regnamespace, 'public'::regnamespace)
 
 SELECT set_eq($$SELECT name FROM volatilities WHERE volatility = 'i'$$,
               ARRAY['contender_rank.as_utc', 'contender_rank.usable_score', 'contender_rank.as_netuid', 'contender_rank.interval_mean', 'contender_rank.decayed',
-                    'contender_rank.scaled', 'contender_rank.rank_value', 'contender_rank.period_score',
+                    'contender_rank.scaled', 'contender_rank.rank_value', 'contender_rank.requests_load', 'contender_rank.period_score',
                     'contender_rank.check_ranking_arguments', 'contender_rank.check_settings',
                     'contender_rank.agrees', 'contender_rank.negligible_deletion'],
               'IMMUTABLE: the arithmetic and the argument checks (they depend on their arguments alone)');

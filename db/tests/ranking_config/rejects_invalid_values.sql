@@ -1,8 +1,8 @@
--- ranking_config: one row, 0 < decay_factor <= 1, 0 <= history_weight < Infinity,
+-- ranking_config: one row, 0 < decay_factor <= 1, 0 <= history_weight < Infinity, 0 <= failure_weight < Infinity,
 -- decay_interval > 0, 0 <= retention_epsilon <= 1. Each violation names the rule (in both layouts
 -- the table is contender_rank's) and leaves the row, and the derived state, as they were.
 BEGIN;
-SELECT plan(21);
+SELECT plan(24);
 
 SELECT tests.make_two_node_fixture();
 SELECT tests.add_fixture_history();
@@ -26,6 +26,15 @@ SELECT throws_ok($$UPDATE ranking_config SET history_weight = 'NaN'$$, '23514',
 SELECT throws_ok($$UPDATE ranking_config SET history_weight = 'Infinity'$$, '23514',
                  'new row for relation "ranking_config" violates check constraint "history_weight_must_be_finite_and_not_negative"',
                  'an infinite history_weight is rejected');
+SELECT throws_ok($$UPDATE ranking_config SET failure_weight = -1$$, '23514',
+                 'new row for relation "ranking_config" violates check constraint "failure_weight_must_be_finite_and_not_negative"',
+                 'a negative failure_weight is rejected');
+SELECT throws_ok($$UPDATE ranking_config SET failure_weight = 'NaN'$$, '23514',
+                 'new row for relation "ranking_config" violates check constraint "failure_weight_must_be_finite_and_not_negative"',
+                 'failure_weight NaN is rejected');
+SELECT throws_ok($$UPDATE ranking_config SET failure_weight = 'Infinity'$$, '23514',
+                 'new row for relation "ranking_config" violates check constraint "failure_weight_must_be_finite_and_not_negative"',
+                 'an infinite failure_weight is rejected');
 SELECT throws_ok($$UPDATE ranking_config SET decay_interval = '0 seconds'$$, '23514',
                  'new row for relation "ranking_config" violates check constraint "decay_interval_must_be_positive"',
                  'a zero decay_interval is rejected');

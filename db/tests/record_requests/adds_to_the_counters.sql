@@ -34,7 +34,8 @@ SELECT set_eq($$SELECT * FROM contender_rank.contender_state$$, $$SELECT * FROM 
               'the derived state is untouched');
 SELECT is((SELECT ARRAY[total_requests_made::float8, rank_value] FROM rank_contenders('task-a', 5, '2024-01-01 10:30:00+00')
            WHERE contender_id = 'rq-task-a'),
-          ARRAY[7, 7 - 50 * 0.5]::float8[], 'the next ranking reads the new count');
+          ARRAY[7, 7 + 2 * (1 + 2) - 50 * 0.5]::float8[],
+          'the next ranking reads the new counts (each failure counts failure_weight 2 extra requests)');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -47,7 +47,7 @@ SELECT is((SELECT count(*) FROM contender_rank.contender_state), 2::bigint, 'adm
 SELECT is((SELECT layout FROM contender_rank.installation), (SELECT layout FROM ranking_status()),
           'and what was installed');
 SELECT ok(has_function_privilege('ranking_admin',
-                                 'contender_rank.rank_contenders_window(text, int, timestamptz, interval, float8, float8)',
+                                 'contender_rank.rank_contenders_window(text, int, timestamptz, interval, float8, float8, float8)',
                                  'EXECUTE'),
           'admin may execute the definition from history (whether it can read the tables: admin_audits_the_definition.sql)');
 SELECT lives_ok($$SELECT close_period() WHERE false$$, 'admin inherits close_period (callable)');

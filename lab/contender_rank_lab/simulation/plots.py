@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from contender_rank_lab.simulation.runner import STRATEGIES, SeedsResult
+from contender_rank_lab.simulation.runner import SeedsResult, strategies_for
 from contender_rank_lab.simulation.stats import Summary
 
 _STYLE = {
@@ -21,6 +21,8 @@ _STYLE = {
     "history": {"color": "#1f77b4", "linestyle": "-"},
     "history_similarity": {"color": "#d62728", "linestyle": "-"},
     "oracle": {"color": "#2ca02c", "linestyle": ":"},
+    "nineteen_organic": {"color": "#8c564b", "linestyle": "-"},
+    "nineteen_organic_fixed": {"color": "#e377c2", "linestyle": "--"},
 }
 
 
@@ -71,8 +73,15 @@ def plot_periods(result: SeedsResult, path: Path) -> None:
     first = result.results[0]
     world = first.world
     new_tasks = world.new_tasks
-    figure, (overall, new_task) = plt.subplots(1, 2, figsize=(11, 4.4), sharey=True)
-    for name in STRATEGIES:
+    outages = bool(world.outages)
+    if outages:
+        figure, (overall, new_task, dark) = plt.subplots(
+            1, 3, figsize=(15, 4.6), gridspec_kw={"width_ratios": [1, 1, 0.8]}
+        )
+        new_task.sharey(overall)
+    else:
+        figure, (overall, new_task) = plt.subplots(1, 2, figsize=(11, 4.4), sharey=True)
+    for name in strategies_for(world.shape):
         _band(overall, result.per_period(name, "served_quality"), name, _STYLE[name])
         _band(new_task, result.per_period(name, "new_task_served_quality"), name, _STYLE[name])
     for index, (config, _, _) in enumerate(first.synthetic):
@@ -98,6 +107,8 @@ def plot_periods(result: SeedsResult, path: Path) -> None:
     overall.set_ylabel("served quality (answered on the first try)")
     overall.set_ylim(0, 1)
     overall.legend(loc="lower left", fontsize=8)
+    if outages:
+        _outage_bars(dark, result)
     figure.suptitle(
         f"Strategies on the same worlds ({world.shape.name}): {world.nodes} nodes, {_seeds_label(result)}",
         fontsize=11,
@@ -105,6 +116,25 @@ def plot_periods(result: SeedsResult, path: Path) -> None:
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
+
+
+def _outage_bars(axes: Any, result: SeedsResult) -> None:
+    """Per strategy, the share of organic tries sent to a miner while it was dark, with its 95 %
+    interval over seeds: what a within-period failure signal is for."""
+    names = list(strategies_for(result.results[0].world.shape))
+    summaries = [result.strategy(name, "outage_tries") for name in names]
+    means = [s.mean * 100 for s in summaries]
+    errors = [
+        [(s.mean - s.low) * 100 if s.low is not None else 0 for s in summaries],
+        [(s.high - s.mean) * 100 if s.high is not None else 0 for s in summaries],
+    ]
+    colors = [_STYLE[name]["color"] for name in names]
+    axes.bar(range(len(names)), means, yerr=errors, color=colors, capsize=3, alpha=0.8)
+    axes.set_xticks(range(len(names)))
+    axes.set_xticklabels(names, rotation=30, ha="right", fontsize=8)
+    axes.set_ylabel("organic tries sent to a dark miner (%)")
+    axes.set_title("outages: tries wasted on miners that are down")
+    axes.grid(alpha=0.3, axis="y")
 
 
 _LEFT_EDGE = 0.02  # percent: where a min share of 0 is drawn on the log axis
@@ -134,7 +164,10 @@ def plot_sweep(result: SeedsResult, path: Path) -> None:
     first = result.results[0]
     world = first.world
     figure, panels = plt.subplots(1, 2, figsize=(12, 5.0), sharey=True)
-    sweep = [(index, config) for index, (config, _) in enumerate(first.sweep)]
+    failure_points = len(result.settings.sweep_failure_weights)
+    history_points = len(first.sweep) - failure_points
+    sweep = [(index, config) for index, (config, _) in enumerate(first.sweep) if index < history_points]
+    by_failure = [(index, config) for index, (config, _) in enumerate(first.sweep) if index >= history_points]
     factors = sorted({config.decay_factor for _, config in sweep})
     colors = plt.get_cmap("viridis")([i / max(1, len(factors)) for i in range(len(factors))])
     oracle = result.difference("oracle", "load_balance", "served_quality")
@@ -172,6 +205,34 @@ def plot_sweep(result: SeedsResult, path: Path) -> None:
                 ys.append(gain.mean)
                 smallest = min(smallest, x)
             axes.plot(xs, ys, color=color, linewidth=1, label=f"decay_factor {factor:g}")
+        xs, ys = [], []
+        for index, config in by_failure:
+            gain = result.sweep_minus(index, "served_quality", "load_balance")
+            x = _errorbar(
+                axes,
+                result.sweep(index, measure),
+                gain,
+                x_scale,
+                log_x,
+                fmt="D",
+                color="#d62728",
+                markersize=4,
+            )
+            axes.annotate(
+                f"f={config.failure_weight:g}",
+                (x, gain.mean),
+                textcoords="offset points",
+                xytext=(4, -10),
+                fontsize=7,
+                color="#d62728",
+            )
+            xs.append(x)
+            ys.append(gain.mean)
+            smallest = min(smallest, x)
+        if by_failure:
+            axes.plot(
+                xs, ys, color="#d62728", linewidth=1, linestyle="--", label="failure_weight f (shipped w)"
+            )
         for index, (config, _, _) in enumerate(first.synthetic):
             gain = result.synthetic_minus(index, "served_quality", "load_balance")
             color = _SPLIT_STYLE[index % len(_SPLIT_STYLE)]["color"]

@@ -24,6 +24,8 @@ TOP_X = 5  # what nineteen's query node asks for
 class Try:
     contender_id: str
     succeeded: bool
+    quality: float = 0.0  # what nineteen's checking of the response would score, in [0, 1]
+    metric: float = 0.0  # its speed metric
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class Router(Protocol):
         """The contenders to try, in order, for one query on each of ``tasks`` (distinct)."""
         ...
 
-    def record(self, tries: Sequence[Try]) -> None: ...
+    def record(self, tries: Sequence[Try], synthetic: bool = False) -> None: ...
 
     def close(self, as_of: datetime) -> None: ...
 
@@ -50,22 +52,26 @@ class SqlRouter:
     tries, then one ranking per task (bound client-side, run in order, so the rankings see the
     update). Round trips, not the rankings, decide the speed of a run on a busy machine.
 
-    ``synthetic_weight``, when given and different from ``history_weight``, is the weight the
-    synthetic queries are ranked with: the router sets ``ranking_config.history_weight`` to it
-    before a synthetic query and back before an organic one (in the same message), so both kinds
-    share the counters, the history and the one ``rank_contenders``.
+    ``synthetic_weight``, when given, is the history weight the synthetic queries are ranked with,
+    their failure weight 0: the router sets ``ranking_config.history_weight`` and
+    ``failure_weight`` to them before a synthetic query and back before an organic one (in the
+    same message), so both kinds share the counters, the history and the one ``rank_contenders``.
+    A synthetic weight of 0 is nineteen's load balancing.
     """
 
     _RANK = "SELECT contender_id FROM public.rank_contenders(%(task)s, %(top_x)s, %(as_of)s)"
-    _WEIGHT = "UPDATE public.ranking_config SET history_weight = %(weight)s"
-    # Each contender appears at most once among a query's tries: every try is one request and one
-    # unit of capacity, and a failed one is also a 500.
+    _WEIGHT = "UPDATE public.ranking_config SET history_weight = %(weight)s, failure_weight = %(failures)s"
+    # Every try is one request and one unit of capacity, and a failed one is also a 500. A round
+    # can try a contender more than once (nineteen's organic draw repeats miners), so the tries
+    # are counted per contender first: UPDATE ... FROM applies one source row per target row.
     _COUNT = """
         UPDATE public.contenders c
-        SET total_requests_made = c.total_requests_made + 1,
-            consumed_capacity = c.consumed_capacity + 1,
+        SET total_requests_made = c.total_requests_made + t.tries,
+            consumed_capacity = c.consumed_capacity + t.tries,
             requests_500 = c.requests_500 + t.failed
-        FROM unnest(%(ids)s::text[], %(failed)s::int[]) AS t(contender_id, failed)
+        FROM (SELECT u.contender_id, count(*)::int AS tries, sum(u.failed)::int AS failed
+              FROM unnest(%(ids)s::text[], %(failed)s::int[]) AS u(contender_id, failed)
+              GROUP BY u.contender_id) AS t
         WHERE c.contender_id = t.contender_id
     """
 
@@ -79,21 +85,24 @@ class SqlRouter:
         decay_interval: timedelta,
         with_similarity: bool,
         synthetic_weight: float | None = None,
+        failure_weight: float = 0.0,
     ):
         self.conn = conn
         self.world = world
         self.with_similarity = with_similarity
-        self.history_weight = history_weight
-        self.synthetic_weight = history_weight if synthetic_weight is None else synthetic_weight
-        self._weight_in_config = history_weight
+        self.weights = (history_weight, failure_weight)
+        self.synthetic_weights = self.weights if synthetic_weight is None else (synthetic_weight, 0.0)
+        self._weights_in_config = self.weights
         self._pending: list[Try] = []
         self._ranker = psycopg.ClientCursor(conn, row_factory=class_row(_Pick))
         with conn.transaction():
             conn.execute(
                 "UPDATE public.ranking_config SET history_weight = %(history_weight)s, "
+                "failure_weight = %(failure_weight)s, "
                 "decay_factor = %(decay_factor)s, decay_interval = %(decay_interval)s",
                 {
                     "history_weight": history_weight,
+                    "failure_weight": failure_weight,
                     "decay_factor": decay_factor,
                     "decay_interval": decay_interval,
                 },
@@ -176,11 +185,11 @@ class SqlRouter:
             statements.append(self._COUNT)
             params.update(self._counts())
             self._pending = []
-        weight = self.synthetic_weight if synthetic else self.history_weight
-        if weight != self._weight_in_config:
+        weights = self.synthetic_weights if synthetic else self.weights
+        if weights != self._weights_in_config:
             statements.append(self._WEIGHT)
-            params["weight"] = weight
-            self._weight_in_config = weight
+            params["weight"], params["failures"] = weights
+            self._weights_in_config = weights
         ranks = len(statements)
         for index, task in enumerate(tasks):
             statements.append(self._RANK.replace("%(task)s", f"%(task_{index})s"))
@@ -195,7 +204,7 @@ class SqlRouter:
             picked.append([pick.contender_id for pick in self._ranker.fetchall()])
         return picked
 
-    def record(self, tries: Sequence[Try]) -> None:
+    def record(self, tries: Sequence[Try], synthetic: bool = False) -> None:
         self._pending.extend(tries)
 
     def _counts(self) -> dict[str, object]:
@@ -230,16 +239,28 @@ class OracleRouter:
         }
         self._consumed: dict[str, int] = {}
         self._period = 0
+        self._round = 0
+        self._dark = world.dark_in(0)
 
     def add_tasks(self, tasks: Sequence[str]) -> None:
         for task in tasks:
             self._tasks[task] = self.world.contenders_of(task)
 
     def rank_round(self, tasks: Sequence[str], as_of: datetime, synthetic: bool = False) -> list[list[str]]:
-        return [self.rank(task, as_of, synthetic) for task in tasks]
+        ranked = [self.rank(task, as_of, synthetic) for task in tasks]
+        self._round += 1
+        return ranked
 
     def rank(self, task: str, as_of: datetime, synthetic: bool = False) -> list[str]:
         probability = self.world.probabilities_in(self._period)
+        if self._dark:
+            # it also knows which miners are dark right now
+            dark = {node for node, (start, end) in self._dark.items() if start <= self._round < end}
+            if dark:
+                probability = {
+                    cid: 0.0 if c.node_id in dark else probability[cid]
+                    for cid, c in ((c.contender_id, c) for c in self._tasks.get(task, []))
+                }
         consumed = self._consumed
         if synthetic:
             ordered = sorted(
@@ -261,10 +282,12 @@ class OracleRouter:
             )
         return [c.contender_id for c in ordered[:TOP_X]]
 
-    def record(self, tries: Sequence[Try]) -> None:
+    def record(self, tries: Sequence[Try], synthetic: bool = False) -> None:
         for attempt in tries:
             self._consumed[attempt.contender_id] = self._consumed.get(attempt.contender_id, 0) + 1
 
     def close(self, as_of: datetime) -> None:
         self._consumed.clear()
         self._period += 1
+        self._round = 0
+        self._dark = self.world.dark_in(self._period)

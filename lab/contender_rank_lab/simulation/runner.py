@@ -25,8 +25,9 @@ from psycopg.rows import class_row
 from contender_rank.schema import migrate
 from contender_rank_lab.databases import create_database, drop_database, new_database_name, with_dbname
 from contender_rank_lab.simulation import stats
+from contender_rank_lab.simulation.nineteen_organic import NineteenOrganicRouter
 from contender_rank_lab.simulation.routers import TOP_X, OracleRouter, Router, SqlRouter, Try
-from contender_rank_lab.simulation.world import DEFAULT, Shape, World, build_world
+from contender_rank_lab.simulation.world import DEFAULT, Shape, World, build_world, try_quality
 
 # Periods are stamped from here on, one decay interval apart: the run never sleeps and its
 # timestamps, hence its decay, do not depend on when it runs.
@@ -34,6 +35,16 @@ EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 NEW_TASK_WINDOW = 3  # periods after its arrival over which new_task_quality is measured
 
 STRATEGIES: tuple[str, ...] = ("load_balance", "history", "history_similarity", "oracle")
+# In a world with synthetic traffic every strategy sends synthetic queries through load balancing,
+# and nineteen's organic selection (and its fixed variant) join; history alone does not (the
+# default world shows what similarity adds).
+NINETEEN_STRATEGIES: tuple[str, ...] = (
+    "load_balance",
+    "history_similarity",
+    "nineteen_organic",
+    "nineteen_organic_fixed",
+    "oracle",
+)
 DEFAULT_SWEEP_WEIGHTS: tuple[float, ...] = (0, 0.25, 1, 2, 5, 50)
 DEFAULT_SWEEP_DECAY_FACTORS: tuple[float, ...] = (0.5, 0.8)
 
@@ -47,6 +58,8 @@ MEASURES: tuple[str, ...] = (
     "new_task_quality",
     "established_quality",
     "unmeasured",
+    "outage_tries",
+    "top_node_share",
 )
 DIFFERENCES: tuple[tuple[str, str], ...] = (
     ("history_similarity", "load_balance"),
@@ -55,6 +68,22 @@ DIFFERENCES: tuple[tuple[str, str], ...] = (
     ("oracle", "history_similarity"),
     ("oracle", "load_balance"),
 )
+NINETEEN_DIFFERENCES: tuple[tuple[str, str], ...] = (
+    ("history_similarity", "nineteen_organic"),
+    ("history_similarity", "nineteen_organic_fixed"),
+    ("nineteen_organic", "load_balance"),
+    ("nineteen_organic_fixed", "nineteen_organic"),
+    ("history_similarity", "load_balance"),
+    ("oracle", "history_similarity"),
+)
+
+
+def strategies_for(shape: Shape) -> tuple[str, ...]:
+    return NINETEEN_STRATEGIES if shape.synthetic_share > 0 else STRATEGIES
+
+
+def differences_for(shape: Shape) -> tuple[tuple[str, str], ...]:
+    return NINETEEN_DIFFERENCES if shape.synthetic_share > 0 else DIFFERENCES
 
 
 @dataclass(frozen=True)
@@ -79,6 +108,10 @@ class Settings:
     # organic weights at which a run with synthetic queries at weight 0 is compared with one that
     # ranks both kinds at the organic weight (worlds with synthetic traffic only)
     synthetic_organic_weights: tuple[float, ...] = ()
+    # failure weights swept at the shipped history_weight and decay_factor (after the sweep above)
+    sweep_failure_weights: tuple[float, ...] = ()
+    # the failure_weight of the history strategies and the sweep; None: the shipped one
+    failure_weight: float | None = None
 
     def sweep(self) -> list[tuple[float, float]]:
         if self.sweep_points:
@@ -107,8 +140,11 @@ class Settings:
         if self.seeds < 1:
             found.append(f"seeds must be at least 1, got {self.seeds}")
         weights = [w for w, _ in self.sweep()] + list(self.synthetic_organic_weights)
+        weights += list(self.sweep_failure_weights)
+        if self.failure_weight is not None:
+            weights.append(self.failure_weight)
         if any(not math.isfinite(w) or w < 0 for w in weights):
-            found.append("sweep history weights must be finite numbers >= 0")
+            found.append("history and failure weights must be finite numbers >= 0")
         if any(not 0 < f <= 1 for _, f in self.sweep()):
             found.append("sweep decay factors must be greater than 0 and at most 1")
         if not 0 <= self.shape.synthetic_share < 1:
@@ -127,6 +163,10 @@ class RunConfig:
     decay_factor: float
     with_similarity: bool
     synthetic_weight: float | None = None
+    # "rank_contenders", or nineteen's own organic selection: "nineteen_organic", "nineteen_organic_fixed"
+    selection: str = "rank_contenders"
+    # ranking_config.failure_weight for organic queries (synthetic ones at synthetic_weight run at 0)
+    failure_weight: float = 0.0
 
 
 @dataclass
@@ -134,7 +174,10 @@ class RunMeasures:
     """What one run achieved. Quality measures count organic queries only (all queries in a world
     without synthetic traffic); ``min_share`` and ``unmeasured`` count every request. Shares are
     fractions. ``unmeasured``: the share of contender-periods with no request at all, in which
-    close_period cannot score the contender (its period counts 0 in its history)."""
+    close_period cannot score the contender (its period counts 0 in its history).
+    ``outage_tries``: the share of organic tries sent to a contender while its node was dark.
+    ``top_node_share``: per task and period, the largest share of the task's organic requests one
+    node got, averaged over tasks and periods."""
 
     served_quality: float
     mean_tries: float
@@ -147,6 +190,8 @@ class RunMeasures:
     established_quality: float
     unmeasured: float
     per_period: list[dict[str, Any]]
+    outage_tries: float = 0.0
+    top_node_share: float = 0.0
 
     def value(self, measure: str) -> float:
         return float(getattr(self, measure))
@@ -163,6 +208,8 @@ class RunMeasures:
             "new_task_first_period_quality": _round(self.new_task_first_period_quality),
             "established_quality": _round(self.established_quality),
             "unmeasured": _round(self.unmeasured),
+            "outage_tries": _round(self.outage_tries),
+            "top_node_share": _round(self.top_node_share),
             "per_period": self.per_period,
         }
 
@@ -200,6 +247,7 @@ class SimulationResult:
                 "defaults": {
                     "history_weight": self.defaults.history_weight,
                     "decay_factor": self.defaults.decay_factor,
+                    "failure_weight": self.defaults.failure_weight,
                 },
                 "shape": shape.name,
                 "tasks": list(shape.tasks),
@@ -208,6 +256,8 @@ class SimulationResult:
                 "drift_per_node_per_period": shape.drift,
                 "nodes_changed": len(self.world.changed_nodes),
                 "weight_scale": shape.weight_scale,
+                "outage_per_node_per_period": shape.outage,
+                "outages": len(self.world.outages),
             },
             "strategies": {name: measures.as_json() for name, measures in self.strategies.items()},
             "gain_vs_oracle": None if gain is None else _round(gain),
@@ -216,6 +266,7 @@ class SimulationResult:
                     "history_weight": config.history_weight,
                     "history_weight_in_database": config.history_weight / shape.weight_scale,
                     "decay_factor": config.decay_factor,
+                    "failure_weight": config.failure_weight,
                     **{measure: _round(measures.value(measure)) for measure in MEASURES},
                 }
                 for config, measures in self.sweep
@@ -247,6 +298,8 @@ def _without_periods(document: dict[str, Any]) -> dict[str, Any]:
 def play(world: World, router: Router, decay_interval: timedelta) -> RunMeasures:
     """Route every query of the world through ``router`` and measure what happened."""
     dice = random.Random(f"queries-{world.seed}")
+    # a try's quality and speed: a stream of their own, so the success dice stay what they were
+    quality_dice = random.Random(f"quality-{world.seed}")
     new_tasks = set(world.new_tasks)
     requests: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     per_period: list[dict[str, Any]] = []
@@ -256,6 +309,9 @@ def play(world: World, router: Router, decay_interval: timedelta) -> RunMeasures
     new_task_first_period = {"queries": 0, "first": 0}
     contender_periods = 0
     unmeasured = 0
+    organic_tries = dark_tries = 0
+    top_shares: list[float] = []
+    node_of = {c.contender_id: c.node_id for c in world.contenders}
 
     for period in range(world.periods):
         if period == world.new_task_period:
@@ -267,21 +323,32 @@ def play(world: World, router: Router, decay_interval: timedelta) -> RunMeasures
         contender_periods += len(tasks) * world.nodes
         counts = {"queries": 0, "first": 0, "tries": 0, "new_queries": 0, "new_first": 0}
         measured: set[str] = set()
+        dark_nodes = world.dark_in(period)
+        organic_requests: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for round_index in range(world.queries):
             synthetic = world.is_synthetic(round_index)
+            dark = {node for node, (start, end) in dark_nodes.items() if start <= round_index < end}
             for task, ranked in zip(tasks, router.rank_round(tasks, as_of, synthetic), strict=False):
                 rolls = [dice.random() for _ in range(TOP_X)]
+                looks = [(quality_dice.random(), quality_dice.gauss(0.0, 1.0)) for _ in range(TOP_X)]
                 tries: list[Try] = []
-                for contender_id, roll in zip(ranked, rolls, strict=False):
-                    tries.append(Try(contender_id, roll < probability[contender_id]))
+                for contender_id, roll, (u, z) in zip(ranked, rolls, looks, strict=False):
+                    p = probability[contender_id]
+                    is_dark = node_of[contender_id] in dark
+                    succeeded = roll < p and not is_dark
+                    tries.append(Try(contender_id, succeeded, *try_quality(p, succeeded, u, z)))
                     requests[task][contender_id] += 1
                     measured.add(contender_id)
-                    if tries[-1].succeeded:
+                    if not synthetic:
+                        organic_requests[task][contender_id] += 1
+                        dark_tries += is_dark
+                    if succeeded:
                         break
-                router.record(tries)
+                router.record(tries, synthetic)
                 totals["all_tries"] += len(tries)
                 if synthetic:
                     continue  # measurement traffic: no user is served
+                organic_tries += len(tries)
                 first = bool(tries) and tries[0].succeeded
                 counts["queries"] += 1
                 counts["first"] += first
@@ -295,6 +362,8 @@ def play(world: World, router: Router, decay_interval: timedelta) -> RunMeasures
                     established["first"] += first
         router.close(EPOCH + decay_interval * (period + 1))
         unmeasured += len(tasks) * world.nodes - len(measured)
+        for by_contender in organic_requests.values():
+            top_shares.append(max(by_contender.values()) / sum(by_contender.values()))
 
         totals["queries"] += counts["queries"]
         totals["first"] += counts["first"]
@@ -329,6 +398,8 @@ def play(world: World, router: Router, decay_interval: timedelta) -> RunMeasures
         established_quality=established["first"] / established["queries"],
         unmeasured=unmeasured / contender_periods,
         per_period=per_period,
+        outage_tries=dark_tries / organic_tries if organic_tries else 0.0,
+        top_node_share=sum(top_shares) / len(top_shares) if top_shares else 0.0,
     )
 
 
@@ -429,10 +500,12 @@ class SeedsResult:
             "interval_description": stats.DESCRIPTION,
             "min_share_unit": "fraction of the task's requests (0.01 = 1 %)",
             "strategies": {
-                name: {m: self.strategy(name, m).as_json() for m in measures} for name in STRATEGIES
+                name: {m: self.strategy(name, m).as_json() for m in measures}
+                for name in strategies_for(self.settings.shape)
             },
             "differences": {
-                f"{a}-{b}": {m: self.difference(a, b, m).as_json() for m in measures} for a, b in DIFFERENCES
+                f"{a}-{b}": {m: self.difference(a, b, m).as_json() for m in measures}
+                for a, b in differences_for(self.settings.shape)
             },
             "gain_vs_oracle": None if gain is None else gain.as_json(),
             "sweep": [
@@ -440,6 +513,7 @@ class SeedsResult:
                     "history_weight": config.history_weight,
                     "history_weight_in_database": config.history_weight / scale,
                     "decay_factor": config.decay_factor,
+                    "failure_weight": config.failure_weight,
                     **{m: self.sweep(index, m).as_json() for m in measures},
                     "minus_defaults": {m: self.sweep_minus_defaults(index, m).as_json() for m in measures},
                 }
@@ -469,6 +543,7 @@ class _Defaults:
     history_weight: float
     decay_factor: float
     decay_interval: timedelta
+    failure_weight: float
 
 
 @contextmanager
@@ -489,7 +564,9 @@ def migrated_template(admin_dsn: str, existing: str | None = None) -> Iterator[s
 
 def _read_defaults(dsn: str) -> _Defaults:
     with psycopg.connect(dsn) as conn, conn.cursor(row_factory=class_row(_Defaults)) as cur:
-        cur.execute("SELECT history_weight, decay_factor, decay_interval FROM public.ranking_config")
+        cur.execute(
+            "SELECT history_weight, decay_factor, decay_interval, failure_weight FROM public.ranking_config"
+        )
         row = cur.fetchone()
     assert row is not None, "ranking_config always holds one row"
     return row
@@ -506,15 +583,27 @@ def _run_sql(
             # a throwaway database: waiting for a WAL flush on every query's commit would
             # dominate the run and change nothing it measures
             conn.execute("SET synchronous_commit TO off")
-            router = SqlRouter(
-                conn,
-                world,
-                history_weight=config.history_weight / scale,
-                decay_factor=config.decay_factor,
-                decay_interval=decay_interval,
-                with_similarity=config.with_similarity,
-                synthetic_weight=None if config.synthetic_weight is None else config.synthetic_weight / scale,
-            )
+            router: Router
+            if config.selection == "rank_contenders":
+                router = SqlRouter(
+                    conn,
+                    world,
+                    history_weight=config.history_weight / scale,
+                    failure_weight=config.failure_weight,
+                    decay_factor=config.decay_factor,
+                    decay_interval=decay_interval,
+                    with_similarity=config.with_similarity,
+                    synthetic_weight=None
+                    if config.synthetic_weight is None
+                    else config.synthetic_weight / scale,
+                )
+            else:
+                router = NineteenOrganicRouter(
+                    conn,
+                    world,
+                    fixed=config.selection == "nineteen_organic_fixed",
+                    decay_interval=decay_interval,
+                )
             return play(world, router, decay_interval)
     finally:
         drop_database(admin_dsn, name)
@@ -536,7 +625,12 @@ class _Plan:
         """The configuration whose run this one's is. A sweep point with a strategy's exact
         configuration is that same deterministic run; with every weight 0 the ranking is
         fewest requests first whatever the decay factor and the similarity rows: load_balance."""
-        if config.history_weight == 0 and not config.synthetic_weight:
+        if (
+            config.selection == "rank_contenders"
+            and config.history_weight == 0
+            and config.failure_weight == 0
+            and not config.synthetic_weight
+        ):
             return self.strategies["load_balance"]
         return config
 
@@ -546,19 +640,43 @@ class _Plan:
 
 
 def _plan(settings: Settings, defaults: _Defaults) -> _Plan:
-    weight, factor = defaults.history_weight, defaults.decay_factor
+    """The runs: load balancing has every weight 0; the history strategies and the sweep the shipped
+    failure_weight (the failure sweep moves it at the shipped history_weight and decay_factor)."""
+    weight, factor, failures = defaults.history_weight, defaults.decay_factor, defaults.failure_weight
+    if settings.failure_weight is not None:
+        failures = float(settings.failure_weight)
     synthetic = settings.shape.synthetic_share > 0
+    # with synthetic traffic, synthetic queries go through load balancing whatever ranks the organic ones
+    split = 0.0 if synthetic else None
+    sweep = [RunConfig(w, f, True, split, failure_weight=failures) for w, f in settings.sweep()]
+    sweep += [
+        RunConfig(weight, factor, True, split, failure_weight=fw) for fw in settings.sweep_failure_weights
+    ]
+    if synthetic:
+        return _Plan(
+            strategies={
+                "load_balance": RunConfig(0.0, factor, True),
+                "history_similarity": RunConfig(weight, factor, True, 0.0, failure_weight=failures),
+                "nineteen_organic": RunConfig(0.0, factor, False, 0.0, "nineteen_organic"),
+                "nineteen_organic_fixed": RunConfig(0.0, factor, False, 0.0, "nineteen_organic_fixed"),
+            },
+            sweep=sweep,
+            synthetic=[
+                (
+                    RunConfig(float(w), factor, True, 0.0, failure_weight=failures),
+                    RunConfig(float(w), factor, True, failure_weight=failures),
+                )
+                for w in settings.synthetic_organic_weights
+            ],
+        )
     return _Plan(
         strategies={
             "load_balance": RunConfig(0.0, factor, True),
-            "history": RunConfig(weight, factor, False),
-            "history_similarity": RunConfig(weight, factor, True),
+            "history": RunConfig(weight, factor, False, failure_weight=failures),
+            "history_similarity": RunConfig(weight, factor, True, failure_weight=failures),
         },
-        sweep=[RunConfig(w, f, True) for w, f in settings.sweep()],
-        synthetic=[
-            (RunConfig(float(w), factor, True, 0.0), RunConfig(float(w), factor, True))
-            for w in (settings.synthetic_organic_weights if synthetic else ())
-        ],
+        sweep=sweep,
+        synthetic=[],
     )
 
 
@@ -615,7 +733,7 @@ def run_seeds(
             SimulationResult(
                 world=world,
                 defaults=plan.strategies["history_similarity"],
-                strategies={name: strategies[name] for name in STRATEGIES},
+                strategies={name: strategies[name] for name in strategies_for(settings.shape)},
                 sweep=[(config, measured[(index, config)]) for config in plan.sweep],
                 synthetic=[
                     (split, measured[(index, split)], measured[(index, same)])

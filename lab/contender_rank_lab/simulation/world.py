@@ -67,6 +67,8 @@ class Shape:
     ``synthetic_share`` of each task's queries are synthetic (the validator's measurement traffic,
     spread evenly over a period); the others are organic (users'). ``weight_scale``: how many
     requests at full scale one simulated request stands for (see ``NINETEEN``); 1 for the default.
+    ``outage``: the chance per node per period that it goes dark for a stretch of the period
+    (``OUTAGE_LENGTH``): every try on any of its tasks fails then, as a 500.
     """
 
     name: str
@@ -85,6 +87,8 @@ class Shape:
     drift: float = 0.0
     synthetic_share: float = 0.0
     weight_scale: float = 1.0
+    # chance per node per period of an outage: for a stretch of the period every try fails (a 500)
+    outage: float = 0.0
 
     @property
     def all_tasks(self) -> tuple[str, ...]:
@@ -190,13 +194,20 @@ NINETEEN = Shape(
     model_of=_NINETEEN_MODEL,
     drift=0.05,
     synthetic_share=0.5,
-    # Time scaled down 50 times: nineteen's tuning rule assumes ~100 requests per contender per
-    # hour; here a period (one decay interval) carries ~2. history_weight is counted in requests
-    # per interval, so a full-scale weight W runs as W / 50 in the database (the shipped 50 as 1).
-    weight_scale=50.0,
+    # Time scaled down 10 times: nineteen's tuning rule assumes ~100 requests per contender per
+    # hour; here a period (one decay interval) carries ~10. history_weight is counted in requests
+    # per interval, so a full-scale weight W runs as W / 10 in the database (the shipped 50 as 5).
+    # Fewer requests per period would hide what happens within a period: a miner that goes dark
+    # for a third of it would get less than one request in the dark under any ranking.
+    weight_scale=10.0,
+    outage=0.05,
 )
 
 SHAPES: dict[str, Shape] = {shape.name: shape for shape in (DEFAULT, NINETEEN)}
+
+# An outage lasts this share of a period (drawn uniformly), from a uniformly drawn round on, cut at
+# the period's end: long enough that a period's score cannot see it coming, short of a whole period.
+OUTAGE_LENGTH: tuple[float, float] = (0.1, 0.5)
 
 
 # -- a world ------------------------------------------------------------------------------------------
@@ -225,6 +236,8 @@ class World:
     # hidden success probability of every contender in each period (they move only with drift)
     probabilities: tuple[Mapping[str, float], ...] = ()
     changed_nodes: tuple[tuple[int, int], ...] = ()  # (period, node) whose skill was drawn anew
+    # (period, node, first round, round after the last) of every outage, in period order
+    outages: tuple[tuple[int, int, int, int], ...] = ()
 
     @property
     def new_tasks(self) -> tuple[str, ...]:
@@ -246,6 +259,10 @@ class World:
     def probabilities_in(self, period: int) -> Mapping[str, float]:
         return self.probabilities[min(period, len(self.probabilities) - 1)]
 
+    def dark_in(self, period: int) -> dict[int, tuple[int, int]]:
+        """The nodes dark at some point of ``period``: node -> (first round, round after the last)."""
+        return {node: (start, end) for p, node, start, end in self.outages if p == period}
+
     def is_synthetic(self, round_index: int) -> bool:
         """Whether the queries of a period's ``round_index``-th round are synthetic: exactly
         round(queries * share) rounds are, spread evenly, and the first round never is."""
@@ -263,6 +280,21 @@ def _logistic(x: float) -> float:
 
 def _probability(logit: float) -> float:
     return min(0.99, max(0.01, _logistic(logit)))
+
+
+QUALITY_SPREAD = 1.0  # a good answer's quality lies in [1 - spread * (1 - p), 1]
+METRIC_NOISE = 0.25  # sd of the log of a try's speed metric around its contender's p
+
+
+def try_quality(probability: float, succeeded: bool, u: float, z: float) -> tuple[float, float]:
+    """The quality score in [0, 1] and the speed metric nineteen's checking would record for one try
+    of a contender whose chance of answering well is ``probability``; ``u`` uniform in [0, 1) and
+    ``z`` standard normal are the try's own dice. A failed try (an error, a dark node, a wrong
+    answer) scores 0 and has no speed. A good answer scores near 1, less so on a contender that
+    often fails (its answers are less reliable even when they pass); faster on better contenders."""
+    if not succeeded:
+        return 0.0, 0.0
+    return 1.0 - QUALITY_SPREAD * (1.0 - probability) * u, probability * math.exp(METRIC_NOISE * z)
 
 
 def build_world(seed: int, nodes: int, periods: int, queries: int, shape: Shape = DEFAULT) -> World:
@@ -328,6 +360,16 @@ def build_world(seed: int, nodes: int, periods: int, queries: int, shape: Shape 
                 )
             else:
                 probabilities.append(probabilities[-1])
+    outages: list[tuple[int, int, int, int]] = []
+    if shape.outage > 0:
+        dark = random.Random(f"world-outages-{seed}")
+        low, high = OUTAGE_LENGTH
+        for period in range(periods):
+            for index in range(nodes):
+                if dark.random() < shape.outage:
+                    start = dark.randrange(queries)
+                    length = max(1, round(queries * dark.uniform(low, high)))
+                    outages.append((period, index, start, min(queries, start + length)))
     return World(
         seed=seed,
         nodes=nodes,
@@ -339,4 +381,5 @@ def build_world(seed: int, nodes: int, periods: int, queries: int, shape: Shape 
         shape=shape,
         probabilities=tuple(probabilities),
         changed_nodes=tuple(changed),
+        outages=tuple(outages),
     )
