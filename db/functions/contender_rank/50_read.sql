@@ -81,18 +81,23 @@ LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
     SELECT m.contender_id, m.node_hotkey, m.node_id, rank_task.task, m.total_requests_made,
            m.own_metric, m.similar_metric, m.own_metric + m.similar_metric,
-           contender_rank.rank_value(
-               contender_rank.requests_load(m.total_requests_made, m.requests_429, m.requests_500, m.failure_weight),
-               m.history_weight, m.own_metric + m.similar_metric),
+           contender_rank.rank_value(m.requests_load, m.history_weight, m.own_metric + m.similar_metric),
            m.capacity_left
-    FROM contender_rank.task_contenders(rank_task.task, rank_task.as_of) m
-    WHERE m.capacity > 0
-      AND m.handshaken
+    -- the load in a subquery of its own (OFFSET 0), so that it reaches rank_value() as a plain
+    -- column: the planner inlines rank_value() only over arguments it may evaluate twice, and
+    -- requests_load() inlined is too costly an expression for that (a rank_value() left as a call
+    -- is a SQL function run per contender, which doubled the query node's cost)
+    FROM (
+        SELECT t.*, contender_rank.requests_load(t.total_requests_made, t.requests_429, t.requests_500,
+                                                 t.failure_weight) AS requests_load
+        FROM contender_rank.task_contenders(rank_task.task, rank_task.as_of) t
+        WHERE t.capacity > 0
+          AND t.handshaken
+        OFFSET 0
+    ) m
     -- fail open: exhausted contenders still come back, after every one with capacity left
     ORDER BY m.capacity_left DESC,
-             contender_rank.rank_value(
-                 contender_rank.requests_load(m.total_requests_made, m.requests_429, m.requests_500, m.failure_weight),
-                 m.history_weight, m.own_metric + m.similar_metric),
+             contender_rank.rank_value(m.requests_load, m.history_weight, m.own_metric + m.similar_metric),
              m.contender_id COLLATE "C"
     LIMIT rank_task.top_x;
 END;
