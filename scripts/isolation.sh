@@ -34,17 +34,10 @@ fi
 
 py=.venv/bin/python
 specs_dir=db/tests/isolation
-test_db="contender_rank_isolation_${layout}_$$"
-test_url=$($py -c "import sys; from contender_rank_lab.databases import with_dbname; print(with_dbname(sys.argv[1], sys.argv[2]))" "$DATABASE_URL" "$test_db")
 output_dir=$(mktemp -d "${TMPDIR:-/tmp}/contender_rank_isolation.XXXXXX")
-cleanup() { psql -q "$DATABASE_URL" -c "DROP DATABASE IF EXISTS $test_db WITH (FORCE)" >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-
-psql -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -c "CREATE DATABASE $test_db" >/dev/null
-if [ "$layout" = adopted ]; then
-    psql -q -v ON_ERROR_STOP=1 "$test_url" -f lab/contender_rank_lab/nineteen/schema.sql >/dev/null
-fi
-DATABASE_URL="$test_url" $py -m contender_rank migrate >/dev/null
+# shellcheck source=scripts/test_database.sh
+. scripts/test_database.sh
+make_test_database isolation "$layout"
 psql -q -v ON_ERROR_STOP=1 "$test_url" -f db/tests/helpers/fixtures.sql >/dev/null
 psql -q -v ON_ERROR_STOP=1 "$test_url" -f db/tests/helpers/isolation.sql >/dev/null
 

@@ -17,16 +17,9 @@ case "$layout" in
 esac
 
 py=.venv/bin/python
-test_db="contender_rank_pgtap_${layout}_$$"
-test_url=$($py -c "import sys; from contender_rank_lab.databases import with_dbname; print(with_dbname(sys.argv[1], sys.argv[2]))" "$DATABASE_URL" "$test_db")
-cleanup() { psql -q "$DATABASE_URL" -c "DROP DATABASE IF EXISTS $test_db WITH (FORCE)" >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-
-psql -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -c "CREATE DATABASE $test_db" >/dev/null
-if [ "$layout" = adopted ]; then
-    psql -q -v ON_ERROR_STOP=1 "$test_url" -f lab/contender_rank_lab/nineteen/schema.sql >/dev/null
-fi
-DATABASE_URL="$test_url" $py -m contender_rank migrate >/dev/null
+# shellcheck source=scripts/test_database.sh
+. scripts/test_database.sh
+make_test_database pgtap "$layout"
 psql -q -v ON_ERROR_STOP=1 "$test_url" -c "CREATE EXTENSION IF NOT EXISTS pgtap" >/dev/null
 psql -q -v ON_ERROR_STOP=1 "$test_url" -f db/tests/helpers/fixtures.sql >/dev/null
 
